@@ -1,0 +1,126 @@
+"""The default composer: picks the sentences that answer the question, cites each one.
+
+No text is generated. Every sentence in the answer is a sentence of a retrieved passage,
+so every sentence carries a citation that resolves to the passage it came from. Sentence
+vectors were computed at index time; at question time only arithmetic happens here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.index import LoadedIndex
+from assistant.keyword import stem
+from assistant.models import Chunk, Passage
+from assistant.text import content_words
+
+_TIME_QUESTION = re.compile(
+    r"\b(how long|how many (?:weeks|days|months)|deadline|timescale|time ?limit|by when|when (?:do|does|must|should|will)|"
+    r"how soon|how quickly|within|time frame|timeframe|late)\b",
+    re.IGNORECASE,
+)
+_TIME_FACT = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|eight|ten|twelve|fifteen|sixteen|twenty|thirty)\s*"
+    r"(?:working |school |calendar )?(weeks?|days?|months?)\b|\b\d{1,2} (?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Selected:
+    chunk: Chunk
+    passage_rank: int
+    sentence_index: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Composition:
+    selected: list[Selected]
+    best_sentence: float  # the best sentence-to-question similarity, for abstention
+
+
+class ExtractiveComposer:
+    """Selects up to `max_sentences` sentences from the top `max_passages` passages."""
+
+    name = "extractive"
+
+    def __init__(
+        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.88, keep_ratio: float = 0.55
+    ) -> None:
+        self.index = index
+        self.max_passages = max_passages
+        self.duplicate_threshold = duplicate_threshold
+        self.keep_ratio = keep_ratio
+
+    def whole(self, passages: Sequence[Passage]) -> Composition:
+        """Every sentence of the given passages, in order: the answer to a direct look-up."""
+        selected = [
+            Selected(p.chunk, rank, i, sentence, 1.0)
+            for rank, p in enumerate(passages)
+            for i, sentence in enumerate(self.index.sentences[self.index.position[p.chunk.chunk_id]])
+        ]
+        return Composition(selected, 1.0)
+
+    def select(
+        self,
+        question: str,
+        query_vector: np.ndarray,
+        passages: Sequence[Passage],
+        *,
+        max_sentences: int = 5,
+        per_passage: int = 3,
+    ) -> Composition:
+        candidates = self._candidates(question, query_vector, passages[: self.max_passages])
+        if not candidates:
+            return Composition([], 0.0)
+        best_similarity = max(c[1] for c in candidates)
+        candidates.sort(key=lambda c: -c[0])
+        top = candidates[0][0]
+        chosen: list[tuple[float, float, Selected, np.ndarray]] = []
+        per_chunk: dict[str, int] = {}
+        for score, _, selected, vector in candidates:
+            if len(chosen) >= max_sentences or score < top * self.keep_ratio:
+                break
+            if per_chunk.get(selected.chunk.chunk_id, 0) >= per_passage:
+                continue
+            if any(float(vector @ other[3]) > self.duplicate_threshold for other in chosen):
+                continue
+            chosen.append((score, 0.0, selected, vector))
+            per_chunk[selected.chunk.chunk_id] = per_chunk.get(selected.chunk.chunk_id, 0) + 1
+        ordered = sorted((c[2] for c in chosen), key=lambda s: (s.passage_rank, s.sentence_index))
+        return Composition(ordered, best_similarity)
+
+    def _candidates(
+        self, question: str, query_vector: np.ndarray, passages: Sequence[Passage]
+    ) -> list[tuple[float, float, Selected, np.ndarray]]:
+        q_words = {stem(w) for w in content_words(question)}
+        wants_time = bool(_TIME_QUESTION.search(question))
+        out: list[tuple[float, float, Selected, np.ndarray]] = []
+        for rank, passage in enumerate(passages):
+            pos = self.index.position[passage.chunk.chunk_id]
+            rows = np.flatnonzero(self.index.sentence_chunk == pos)
+            sentences = self.index.sentences[pos]
+            if len(rows) != len(sentences):
+                continue
+            vectors = self.index.sentence_vectors[rows]
+            similarities = vectors @ query_vector
+            rank_weight = 1.0 / (1.0 + 0.35 * rank)
+            for i, (sentence, similarity) in enumerate(zip(sentences, similarities, strict=True)):
+                if len(sentence.split()) < 4:
+                    continue
+                s_words = {stem(w) for w in content_words(sentence)}
+                overlap = len(q_words & s_words) / max(1, len(q_words))
+                score = 0.55 * float(similarity) + 0.25 * rank_weight + 0.25 * overlap
+                if wants_time and _TIME_FACT.search(sentence):
+                    score += 0.08
+                if i == 0:
+                    score += 0.02  # a passage's first sentence usually states its point
+                selected = Selected(passage.chunk, rank, i, sentence, score)
+                out.append((score, float(similarity), selected, vectors[i]))
+        return out

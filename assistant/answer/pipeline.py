@@ -1,0 +1,294 @@
+"""The answer flow, in one place: a literal list of small steps over one context.
+
+    STEPS = (screen, condense_follow_up, use_tools, refuse_data_requests,
+             retrieve, compose, check_grounding, add_signposts)
+
+Each step reads and writes the context; any step may end the flow with `ctx.abort(...)`,
+after which no later step runs. Every outcome has a status from AnswerStatus.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.answer import wording as messages
+from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
+from assistant.answer.render import render, sources_block
+from assistant.conversations import ConversationStore, Turn
+from assistant.errors import BackendUnavailable
+from assistant.models import Answer, AnswerStatus, Chunk, Citation, Passage, Persona, Signpost
+from assistant.retrieve import Retriever
+from assistant.sources import chunk_matches, find_refs
+from assistant.text import content_words
+
+MAX_SENTENCES = {Persona.PARENT: 6, Persona.ADVISER: 6, Persona.CASEWORKER: 7}
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|so|what about|how about|then|ok|okay|what if|does that|is that|can they|can i|"
+    r"how long|when|who|why)\b|\b(that|this|it|they|them|those|there)\b",
+    re.IGNORECASE,
+)
+_DATA_REQUEST = re.compile(
+    r"\b(how many|what percentage|what proportion|statistics|figures|allocation|budget for|"
+    r"high needs block|funding (?:was|is) (?:our|the)|league table|waiting list for)\b",
+    re.IGNORECASE,
+)
+_OUR_AREA = re.compile(r"\b(our|my|this|the) (council|authority|la|area|borough|county)\b|\blast year\b|\b20\d\d[-/]\d\d\b", re.IGNORECASE)
+
+
+class Generator(Protocol):
+    """An optional LLM composer: writes an answer from labelled passages, or raises BackendUnavailable."""
+
+    name: str
+
+    def generate(self, question: str, passages: Sequence[Passage], *, persona: Persona) -> tuple[str, list[Chunk]]: ...
+
+
+@dataclass
+class Context:
+    message: str
+    persona: Persona
+    local_authority: str | None
+    conversation_id: str
+    history: list[Turn]
+    today: date
+    query: str = ""
+    status: AnswerStatus | None = None
+    text: str = ""
+    chunks: list[Chunk] = field(default_factory=list)
+    signposts: list[Signpost] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    query_vector: np.ndarray | None = None
+    direct: bool = False
+    engine: str = "extractive"
+    reason: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def aborted(self) -> bool:
+        return self.status is not None
+
+    def abort(self, *, status: AnswerStatus, text: str, signposts: Sequence[Signpost] = (), reason: str = "") -> None:
+        self.status = status
+        self.text = text
+        self.signposts.extend(signposts)
+        self.reason = reason
+
+
+Step = Callable[["Pipeline", Context], None]
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        composer: ExtractiveComposer,
+        conversations: ConversationStore,
+        screen: Callable[..., Any],
+        detect_tool: Callable[..., Any] | None = None,
+        generator: Generator | None = None,
+        min_relevance: float = 0.34,
+        local_signposts: Callable[[str | None], list[Signpost]] | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.composer = composer
+        self.conversations = conversations
+        self.screen = screen
+        self.detect_tool = detect_tool
+        self.generator = generator
+        self.min_relevance = min_relevance
+        self.local_signposts = local_signposts or (lambda la: [])
+
+    def answer(
+        self,
+        message: str,
+        *,
+        persona: Persona = Persona.PARENT,
+        local_authority: str | None = None,
+        conversation_id: str | None = None,
+        today: date | None = None,
+    ) -> Answer:
+        cid = conversation_id or uuid.uuid4().hex
+        ctx = Context(
+            message=message,
+            persona=persona,
+            local_authority=local_authority,
+            conversation_id=cid,
+            history=self.conversations.history(cid),
+            today=today or date.today(),
+        )
+        for step in STEPS:
+            started = time.perf_counter()
+            step(self, ctx)
+            ctx.timings[step.__name__] = (time.perf_counter() - started) * 1000
+            if ctx.aborted:
+                break
+        assert ctx.status is not None, "the last step always sets a status"
+        citations = [Citation.from_chunk(n, chunk) for n, chunk in enumerate(ctx.chunks, start=1)]
+        self.conversations.append(cid, Turn(question=ctx.message, query=ctx.query, status=ctx.status.value))
+        return Answer(
+            status=ctx.status,
+            text=ctx.text,
+            citations=citations,
+            signposts=_unique(ctx.signposts),
+            conversation_id=cid,
+            notices=ctx.notices,
+            engine=ctx.engine,
+        )
+
+
+# --- the steps --------------------------------------------------------------------------
+
+
+def screen(pipe: Pipeline, ctx: Context) -> None:
+    """Safeguarding, jurisdiction, injection and clarity checks before anything else."""
+    screened = pipe.screen(ctx.message, history=[t.question for t in ctx.history])
+    ctx.query = screened.text
+    ctx.notices.extend(screened.notices)
+    if screened.verdict is not None:
+        verdict = screened.verdict
+        ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason)
+
+
+def condense_follow_up(pipe: Pipeline, ctx: Context) -> None:
+    """Resolve "and how long do they have for that?" against the earlier turns."""
+    answered = [t for t in ctx.history if t.status == AnswerStatus.ANSWERED.value and t.query]
+    if not answered:
+        return
+    words = len(ctx.query.split())
+    if words <= 14 and _FOLLOW_UP.search(ctx.query):
+        ctx.query = f"{answered[-1].query} {ctx.query}"
+
+
+def use_tools(pipe: Pipeline, ctx: Context) -> None:
+    """Dates and "can I appeal?" questions are answered by the deterministic tools."""
+    if pipe.detect_tool is None:
+        return
+    result = pipe.detect_tool(ctx.query, today=ctx.today)
+    if result is None:
+        return
+    ctx.chunks = list(result.chunks)
+    ctx.text = result.text + "\n\n" + sources_block(ctx.chunks)
+    ctx.status = AnswerStatus.ANSWERED
+    ctx.engine = "tools"
+
+
+def refuse_data_requests(pipe: Pipeline, ctx: Context) -> None:
+    """Council-specific statistics are not in the sources: say so rather than invent them."""
+    if _DATA_REQUEST.search(ctx.query) and _OUR_AREA.search(ctx.query):
+        ctx.abort(
+            status=AnswerStatus.ABSTAINED,
+            text=messages.NO_LOCAL_DATA,
+            signposts=[messages.DFE_STATISTICS, messages.SENDIASS],
+            reason="local_figures",
+        )
+
+
+def retrieve(pipe: Pipeline, ctx: Context) -> None:
+    try:
+        found = pipe.retriever.retrieve(ctx.query, local_authority=ctx.local_authority)
+    except BackendUnavailable:
+        raise
+    ctx.passages = found.passages
+    ctx.query_vector = found.query_vector
+    ctx.direct = found.direct
+    best = max((p.dense for p in found.passages), default=0.0)
+    if not found.passages or (best < pipe.min_relevance and not found.direct):
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="weak_evidence")
+
+
+def compose(pipe: Pipeline, ctx: Context) -> None:
+    if pipe.generator is not None:
+        try:
+            text, chunks = pipe.generator.generate(ctx.query, ctx.passages, persona=ctx.persona)
+            ctx.text, ctx.chunks, ctx.engine = text, chunks, pipe.generator.name
+            return
+        except BackendUnavailable:
+            ctx.notices.append(messages.LLM_FALLBACK)
+    assert ctx.query_vector is not None
+    direct = [p for p in ctx.passages if _is_direct(ctx, p)][:2] if ctx.direct else []
+    if direct:
+        composition = pipe.composer.whole(direct if _is_lookup(ctx.query) else direct[:1])
+        if not _is_lookup(ctx.query):
+            others = [p for p in ctx.passages if p not in direct]
+            extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
+            composition = Composition(composition.selected + extra.selected, composition.best_sentence)
+    else:
+        composition = pipe.composer.select(
+            ctx.query, ctx.query_vector, ctx.passages, max_sentences=MAX_SENTENCES[ctx.persona]
+        )
+    if not composition.selected or composition.best_sentence < pipe.min_relevance - 0.04:
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
+        return
+    selected: list[Selected] = composition.selected
+    text, chunks = render(selected, persona=ctx.persona, local_authority=ctx.local_authority, lead=_lead(ctx))
+    ctx.text, ctx.chunks = text, chunks
+
+
+def check_grounding(pipe: Pipeline, ctx: Context) -> None:
+    """Every [n] marker must resolve to a cited passage; then the sources list is added."""
+    markers = {int(n) for n in re.findall(r"\[(\d{1,2})\]\s*$", ctx.text, flags=re.MULTILINE)}
+    if not markers or max(markers) > len(ctx.chunks) or min(markers) < 1:
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS], reason="ungrounded")
+        return
+    ctx.text = ctx.text + "\n\n" + sources_block(ctx.chunks)
+    ctx.status = AnswerStatus.ANSWERED
+
+
+def add_signposts(pipe: Pipeline, ctx: Context) -> None:
+    ctx.signposts.extend(pipe.local_signposts(ctx.local_authority))
+    if ctx.persona is not Persona.ADVISER:
+        ctx.signposts.append(messages.SENDIASS)
+    if ctx.persona is Persona.PARENT:
+        ctx.text += "\n\n" + messages.PARENT_NEXT_STEP
+
+
+def _lead(ctx: Context) -> str | None:
+    if ctx.persona is Persona.PARENT:
+        return messages.PARENT_LEAD
+    if ctx.persona is Persona.CASEWORKER:
+        return messages.CASEWORKER_LEAD
+    return None
+
+
+def _is_direct(ctx: Context, passage: Passage) -> bool:
+    return any(chunk_matches(passage.chunk.source, passage.chunk.ref, f) for f in find_refs(ctx.query))
+
+
+def _is_lookup(query: str) -> bool:
+    """A bare reference ("CoP 9.14?", "reg 13", "s38(3) - types?") asks for the passage itself."""
+    remainder = query
+    for found in find_refs(query):
+        remainder = remainder.replace(found.text, " ")
+    return len(content_words(remainder)) <= 4
+
+
+def _unique(signposts: Sequence[Signpost]) -> list[Signpost]:
+    seen: set[str] = set()
+    out = []
+    for s in signposts:
+        if s.name not in seen:
+            seen.add(s.name)
+            out.append(s)
+    return out
+
+
+STEPS: tuple[Step, ...] = (
+    screen,
+    condense_follow_up,
+    use_tools,
+    refuse_data_requests,
+    retrieve,
+    compose,
+    check_grounding,
+    add_signposts,
+)

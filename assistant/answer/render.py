@@ -1,0 +1,135 @@
+"""Turns selected, cited sentences into an answer in the persona's voice.
+
+One grounded core, three voices:
+- parent: plain words, grouped by legal force, acronyms expanded once, what to do next;
+- adviser: terse, the reference first on every line, no framing;
+- caseworker: a draft reply for officer review that states the duty and the family's rights.
+Every sentence keeps its [n] marker; the sources list at the end spells each one out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer.extractive import Selected
+from assistant.models import Chunk, LegalStatus, Persona
+from assistant.sources import format_citation, format_ref
+
+GROUPS = (
+    (LegalStatus.LAW, "What the law says"),
+    (LegalStatus.STATUTORY_GUIDANCE, "What the statutory guidance says"),
+    (LegalStatus.GUIDANCE, "Other guidance"),
+    (LegalStatus.LOCAL, "Local information"),
+    (LegalStatus.PROPOSAL, "Proposals — not law"),
+)
+PROPOSAL_WARNING = (
+    "These are government proposals, not law. Until Parliament changes the law, the Children and "
+    "Families Act 2014, the SEND Regulations 2014 and the 2015 Code of Practice still apply."
+)
+
+# First-use expansions for the parent voice (reading age about 11: spell things out).
+ACRONYMS = {
+    "EHCP": "education, health and care plan",
+    "EHC plan": "education, health and care plan",
+    "EHCNA": "education, health and care needs assessment",
+    "SENCO": "special educational needs co-ordinator",
+    "SENDIASS": "SEND Information, Advice and Support Service",
+    "LGSCO": "Local Government and Social Care Ombudsman",
+    "SEN": "special educational needs",
+    "SEND": "special educational needs and disabilities",
+    "LA": "local authority (the council)",
+    "IPSEA": "Independent Provider of Special Education Advice",
+    "SENDIST": "the SEND Tribunal",
+    "CAMHS": "children and young people's mental health services",
+    "SALT": "speech and language therapy",
+    "PfA": "preparing for adulthood",
+    "ICB": "integrated care board (the local NHS)",
+}
+
+
+def number_citations(selected: Sequence[Selected]) -> tuple[dict[str, int], list[Chunk]]:
+    numbers: dict[str, int] = {}
+    chunks: list[Chunk] = []
+    for item in selected:
+        if item.chunk.chunk_id not in numbers:
+            numbers[item.chunk.chunk_id] = len(numbers) + 1
+            chunks.append(item.chunk)
+    return numbers, chunks
+
+
+def render(
+    selected: Sequence[Selected],
+    *,
+    persona: Persona,
+    local_authority: str | None = None,
+    lead: str | None = None,
+) -> tuple[str, list[Chunk]]:
+    """Markdown answer text and the chunks cited, numbered in order of first use."""
+    numbers, chunks = number_citations(selected)
+    if persona is Persona.ADVISER:
+        body = _adviser(selected, numbers)
+    else:
+        body = _grouped(selected, numbers, local_authority=local_authority)
+    parts = [lead] if lead else []
+    if persona is Persona.CASEWORKER:
+        parts.insert(0, "**Draft reply — for officer review before it is sent.**")
+    parts.append(body)
+    if any(c.status is LegalStatus.PROPOSAL for c in chunks):
+        parts.append(f"> **Proposal, not law.** {PROPOSAL_WARNING}")
+    text = "\n\n".join(parts)
+    if persona is Persona.PARENT:
+        text = expand_acronyms(text)
+    return text, chunks
+
+
+def sources_block(chunks: Sequence[Chunk]) -> str:
+    lines = ["**Sources**"]
+    for n, chunk in enumerate(chunks, start=1):
+        checked = f", last checked {chunk.extra['last_checked']}" if chunk.extra.get("last_checked") else ""
+        lines.append(f"[{n}] {format_citation(chunk.source, chunk.ref)} — {chunk.title} ({chunk.status.label}{checked})")
+    return "\n".join(lines)
+
+
+def _grouped(selected: Sequence[Selected], numbers: dict[str, int], *, local_authority: str | None) -> str:
+    sections: list[str] = []
+    for status, heading in GROUPS:
+        lines = [f"- {_clean(s.text)} [{numbers[s.chunk.chunk_id]}]" for s in selected if s.chunk.status is status]
+        if not lines:
+            continue
+        if status is LegalStatus.LOCAL:
+            heading = f"Services and local information in {local_authority}" if local_authority else heading
+        sections.append(f"**{heading}**\n" + "\n".join(lines))
+    return "\n\n".join(sections)
+
+
+def _adviser(selected: Sequence[Selected], numbers: dict[str, int]) -> str:
+    lines = []
+    for s in selected:
+        ref = format_ref(s.chunk.source, s.chunk.ref)
+        lines.append(f"- **{_short_source(s.chunk.source)} {ref}** ({s.chunk.status.label}): {_clean(s.text)} [{numbers[s.chunk.chunk_id]}]")
+    return "\n".join(lines)
+
+
+def _short_source(source: str) -> str:
+    return {
+        "SEND Code of Practice 2015": "CoP",
+        "Children and Families Act 2014": "CAFA 2014",
+        "SEND Regulations 2014": "SEND Regs 2014",
+    }.get(source, source)
+
+
+def _clean(sentence: str) -> str:
+    sentence = sentence.strip()
+    return sentence if sentence.endswith((".", "?", "!", ":", ")")) else sentence + "."
+
+
+def expand_acronyms(text: str) -> str:
+    """Spell out each acronym the first time it is used, unless it is already spelt out."""
+    for acronym, meaning in ACRONYMS.items():
+        pattern = re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])")
+        match = pattern.search(text)
+        if not match or meaning.lower() in text[: match.start()].lower():
+            continue
+        text = text[: match.start()] + f"{meaning} ({acronym})" + text[match.end() :]
+    return text

@@ -1,0 +1,43 @@
+"""POST /api/chat and GET /api/health: thin translations between HTTP and the pipeline."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+
+from assistant.api.deps import ServicesDep
+from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
+from assistant.models import Answer
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+
+def ask(services: ServicesDep, request: ChatRequest) -> Answer:
+    pipeline = services.ensure_ready()
+    return pipeline.answer(
+        request.message,
+        persona=request.persona,
+        local_authority=request.local_authority or services.settings.default_local_authority,
+        conversation_id=request.conversation_id,
+    )
+
+
+@router.post(
+    "/chat",
+    response_model=ChatResponse,
+    responses={422: {"description": "Invalid request"}, 503: {"model": ErrorOut}},
+    summary="Ask a question; get a cited answer",
+)
+async def chat(request: ChatRequest, services: ServicesDep) -> ChatResponse:
+    answer = await run_in_threadpool(ask, services, request)
+    return ChatResponse.from_answer(answer)
+
+
+@router.get("/health", summary="Is the assistant ready to answer?")
+async def health(services: ServicesDep) -> dict[str, object]:
+    return await run_in_threadpool(services.health)
+
+
+@router.delete("/conversations/{conversation_id}", status_code=204, summary="Delete a stored conversation")
+async def delete_conversation(conversation_id: str, services: ServicesDep) -> None:
+    await run_in_threadpool(services.conversations.delete, conversation_id)

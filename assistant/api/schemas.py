@@ -1,0 +1,69 @@
+"""The HTTP contract of /api/chat. Later issues and outside clients rely on it: keep it stable."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.models import Answer, AnswerStatus, LegalStatus, Persona
+
+MAX_MESSAGE_CHARS = 4000
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(..., description="The question, in the user's own words.", examples=["reg 13?"])
+    conversation_id: str | None = Field(default=None, max_length=64)
+    persona: Persona = Persona.PARENT
+    local_authority: str | None = Field(default=None, max_length=100)
+
+    @field_validator("message")
+    @classmethod
+    def _message_length(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message must not be empty")
+        if len(value) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"message is {len(value)} characters long; the limit is {MAX_MESSAGE_CHARS}")
+        return value
+
+
+class CitationOut(BaseModel):
+    n: int
+    source: str
+    ref: str
+    title: str
+    url: str | None
+    status: LegalStatus
+    passage: str
+    last_checked: str | None = None
+
+
+class SignpostOut(BaseModel):
+    name: str
+    url: str | None = None
+    phone: str | None = None
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    status: AnswerStatus
+    answer: str = Field(..., description="Markdown with citation markers like [1].")
+    citations: list[CitationOut]
+    signposts: list[SignpostOut]
+    notices: list[str] = Field(default_factory=list, description="Things the user should know about how this answer was made.")
+    engine: str = "extractive"
+
+    @classmethod
+    def from_answer(cls, answer: Answer) -> ChatResponse:
+        return cls(
+            conversation_id=answer.conversation_id,
+            status=answer.status,
+            answer=answer.text,
+            citations=[CitationOut(**c.__dict__) for c in answer.citations],
+            signposts=[SignpostOut(name=s.name, url=s.url, phone=s.phone) for s in answer.signposts],
+            notices=answer.notices,
+            engine=answer.engine,
+        )
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: str

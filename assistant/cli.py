@@ -1,0 +1,180 @@
+"""`send-assistant`: the command line. Each command's help is its docstring.
+
+    send-assistant index                      build or refresh the search index
+    send-assistant ask "reg 13?" --persona adviser
+    send-assistant serve --port 8000
+    send-assistant corpus check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.config import Settings, get_settings  # noqa: E402
+from assistant.errors import AssistantError  # noqa: E402
+
+Command = Callable[[argparse.Namespace, Settings], int]
+COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None]]] = {}
+
+
+def command(name: str, configure: Callable[[argparse.ArgumentParser], None] = lambda p: None) -> Callable[[Command], Command]:
+    def register(fn: Command) -> Command:
+        COMMANDS[name] = (fn, configure)
+        return fn
+
+    return register
+
+
+def _ask_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", help="the question, in quotes")
+    p.add_argument("--persona", choices=["parent", "adviser", "caseworker"], default="parent")
+    p.add_argument("--local-authority", default=None, help='e.g. "North Lincolnshire"')
+    p.add_argument("--conversation-id", default=None)
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+
+
+@command("ask", _ask_args)
+def ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Ask a question and print the cited answer.
+
+    Example: send-assistant ask "How long does the council have to decide whether to do an EHC needs assessment?"
+    """
+    from assistant.api.schemas import ChatResponse
+    from assistant.models import Persona
+    from assistant.services import build_services
+
+    services = build_services(settings)
+    pipeline = services.ensure_ready()
+    answer = pipeline.answer(
+        args.question,
+        persona=Persona(args.persona),
+        local_authority=args.local_authority or settings.default_local_authority,
+        conversation_id=args.conversation_id,
+    )
+    if args.json:
+        print(ChatResponse.from_answer(answer).model_dump_json(indent=2))
+        return 0
+    print(f"[{answer.status.value}]\n")
+    for notice in answer.notices:
+        print(f"Note: {notice}\n")
+    print(answer.text)
+    if answer.signposts:
+        print("\nWhere to get help:")
+        for s in answer.signposts:
+            extra = " — ".join(x for x in (s.phone, s.url) if x)
+            print(f"- {s.name}" + (f" ({extra})" if extra else ""))
+    return 0
+
+
+def _index_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rebuild", action="store_true", help="embed everything again, ignoring the previous build")
+    p.add_argument("--if-stale", action="store_true", help="do nothing when the index is already up to date")
+
+
+@command("index", _index_args)
+def index(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the search index from corpus/ and every ingested source (only changed documents are embedded).
+
+    Example: send-assistant index
+    """
+    from assistant.indexing_cli import run_index_command
+
+    return run_index_command(settings, rebuild=args.rebuild, if_stale=args.if_stale)
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+
+
+@command("serve", _serve_args)
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the web app and the API (OpenAPI docs at /docs).
+
+    Example: send-assistant serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    print(f"SEND Assistant on http://{args.host}:{args.port}  (API docs: /docs)", flush=True)
+    uvicorn.run(
+        "assistant.api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout_graceful_shutdown=20,
+        log_level="info",
+    )
+    return 0
+
+
+def _corpus_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["check"])
+
+
+@command("corpus", _corpus_args)
+def corpus(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the corpus: fields, status, refs, ids, official urls.
+
+    Example: send-assistant corpus check
+    """
+    from assistant.ingest.markdown import check_corpus
+
+    documents, problems = check_corpus(settings.corpus_dir)
+    for problem in problems:
+        print(f"PROBLEM {problem}")
+    by_status: dict[str, int] = {}
+    for doc in documents:
+        by_status[doc.status.value] = by_status.get(doc.status.value, 0) + 1
+    print(f"{len(documents)} passages ({', '.join(f'{k}: {v}' for k, v in sorted(by_status.items()))}); {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="send-assistant", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the index and stored state live (default ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _load_plugins()
+    for name, (fn, configure) in COMMANDS.items():
+        doc = (fn.__doc__ or "").strip()
+        p = sub.add_parser(name, help=doc.splitlines()[0] if doc else name, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+        configure(p)
+        p.set_defaults(handler=fn)
+    return parser
+
+
+def _load_plugins() -> None:
+    """Commands that live beside their feature register themselves when imported."""
+    for module in ("assistant.ingest.cli", "assistant.evals_cli", "assistant.admin_cli"):
+        try:
+            __import__(module)
+        except ImportError as exc:
+            if exc.name != module:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings(data_dir=args.data_dir) if args.data_dir else get_settings()
+    try:
+        return int(args.handler(args, settings))
+    except AssistantError as exc:
+        print(f"send-assistant: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

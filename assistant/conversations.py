@@ -1,0 +1,165 @@
+"""Conversation and feedback storage, through SQLAlchemy (SQLite by default, PostgreSQL by URL).
+
+Only redacted text is ever stored: the store is given a `redact` function and applies it to
+every text before it is written. Rows older than the retention period are purged.
+
+    >>> store = SqlConversationStore("sqlite://", redact=lambda t: t.upper())
+    >>> store.append("c1", Turn(question="hello", query="hello", status="answered"))
+    >>> store.history("c1")[0].question
+    'HELLO'
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    query: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    conversation_id: str
+    helpful: bool
+    reasons: str = ""
+    message_text: str | None = None  # kept only when the user agreed
+
+
+class ConversationStore(Protocol):
+    def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]: ...
+
+    def append(self, conversation_id: str, turn: Turn) -> None: ...
+
+    def delete(self, conversation_id: str) -> bool: ...
+
+    def add_feedback(self, feedback: Feedback) -> str: ...
+
+    def purge(self, *, older_than_days: int) -> int: ...
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _TurnRow(_Base):
+    __tablename__ = "turns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    query: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class _FeedbackRow(_Base):
+    __tablename__ = "feedback"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    message_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlConversationStore:
+    """Stores redacted turns and feedback in any database SQLAlchemy reaches."""
+
+    def __init__(self, url: str, *, redact: Callable[[str], str]) -> None:
+        kwargs: dict[str, object] = {"future": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False}
+            if url in ("sqlite://", "sqlite:///:memory:"):
+                kwargs["poolclass"] = StaticPool
+        else:
+            kwargs["pool_pre_ping"] = True
+        self._engine = create_engine(url, **kwargs)
+        _Base.metadata.create_all(self._engine)
+        self._session = sessionmaker(self._engine, expire_on_commit=False)
+        self._redact = redact
+
+    def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(_TurnRow)
+                .where(_TurnRow.conversation_id == conversation_id)
+                .order_by(_TurnRow.id.desc())
+                .limit(limit)
+            ).all()
+        return [Turn(r.question, r.query, r.status) for r in reversed(rows)]
+
+    def append(self, conversation_id: str, turn: Turn) -> None:
+        with self._session.begin() as session:
+            session.add(
+                _TurnRow(
+                    conversation_id=conversation_id,
+                    question=self._redact(turn.question),
+                    query=self._redact(turn.query),
+                    status=turn.status,
+                    created=_now(),
+                )
+            )
+
+    def delete(self, conversation_id: str) -> bool:
+        with self._session.begin() as session:
+            turns = session.execute(delete(_TurnRow).where(_TurnRow.conversation_id == conversation_id)).rowcount
+            feedback = session.execute(
+                delete(_FeedbackRow).where(_FeedbackRow.conversation_id == conversation_id)
+            ).rowcount
+        return bool(turns or feedback)
+
+    def add_feedback(self, feedback: Feedback) -> str:
+        feedback_id = uuid.uuid4().hex
+        with self._session.begin() as session:
+            session.add(
+                _FeedbackRow(
+                    id=feedback_id,
+                    conversation_id=feedback.conversation_id,
+                    helpful=feedback.helpful,
+                    reasons=self._redact(feedback.reasons),
+                    message_text=self._redact(feedback.message_text) if feedback.message_text else None,
+                    created=_now(),
+                )
+            )
+        return feedback_id
+
+    def list_feedback(self, *, limit: int = 100) -> list[dict[str, object]]:
+        with self._session() as session:
+            rows = session.scalars(select(_FeedbackRow).order_by(_FeedbackRow.created.desc()).limit(limit)).all()
+        return [
+            {
+                "id": r.id,
+                "conversation_id": r.conversation_id,
+                "helpful": r.helpful,
+                "reasons": r.reasons,
+                "message_text": r.message_text,
+                "created": r.created.isoformat(),
+            }
+            for r in rows
+        ]
+
+    def purge(self, *, older_than_days: int) -> int:
+        cutoff = _now() - timedelta(days=older_than_days)
+        with self._session.begin() as session:
+            removed = session.execute(delete(_TurnRow).where(_TurnRow.created < cutoff)).rowcount
+            removed += session.execute(delete(_FeedbackRow).where(_FeedbackRow.created < cutoff)).rowcount
+        return int(removed)
+
+    def count_turns(self) -> int:
+        with Session(self._engine) as session:
+            return len(session.scalars(select(_TurnRow.id)).all())

@@ -1,0 +1,70 @@
+"""Ingested documents, kept as JSON Lines under `<data_dir>/sources/`, one file per source.
+
+`send-assistant ingest` writes a source's documents here (replacing that source's file
+atomically); `send-assistant index` reads them beside the project corpus.
+
+    >>> from assistant.models import Document, LegalStatus
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> save_documents(d, "demo", [Document("x", "text", "S", "r", "T", LegalStatus.LOCAL)])
+    >>> [doc.doc_id for doc in load_ingested(d)]
+    ['x']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant.models import Document, LegalStatus
+
+
+def sources_dir(data_dir: Path) -> Path:
+    return data_dir / "sources"
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "source"
+
+
+def save_documents(data_dir: Path, source_key: str, documents: Sequence[Document]) -> Path:
+    folder = sources_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug(source_key)}.jsonl"
+    tmp = path.with_suffix(".jsonl.tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        for doc in documents:
+            record = asdict(doc)
+            record["status"] = doc.status.value
+            record["questions"] = list(doc.questions)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def remove_source(data_dir: Path, source_key: str) -> bool:
+    path = sources_dir(data_dir) / f"{slug(source_key)}.jsonl"
+    if path.exists():
+        path.unlink()
+        return True
+    return False
+
+
+def load_ingested(data_dir: Path) -> list[Document]:
+    folder = sources_dir(data_dir)
+    if not folder.is_dir():
+        return []
+    documents: list[Document] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            record["status"] = LegalStatus(record["status"])
+            record["questions"] = tuple(record.get("questions") or ())
+            documents.append(Document(**record))
+    return documents

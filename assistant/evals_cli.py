@@ -1,0 +1,78 @@
+"""`send-assistant eval`: run question sets through the same pipeline as the API and report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.cli import command
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.evaluation import Result, by_category, load_questions, markdown_report, score, sources_recall, summarise
+from assistant.models import Persona
+
+DEV_SET = PROJECT_ROOT.parent / "shared" / "evals" / "dev_questions.jsonl"
+OWN_SETS = [PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "routing.jsonl"]
+REPORTS = PROJECT_ROOT / "evals" / "reports"
+
+
+def default_sets() -> list[Path]:
+    return [p for p in [DEV_SET, *OWN_SETS] if p.exists()]
+
+
+def run_rows(pipeline: Any, rows: list[dict[str, Any]]) -> list[Result]:
+    results = []
+    for row in rows:
+        persona = Persona(row.get("persona", "parent"))
+        conversation_id = None
+        for turn in row.get("turns") or []:
+            earlier = pipeline.answer(turn, persona=persona, local_authority=row.get("local_authority"), conversation_id=conversation_id)
+            conversation_id = earlier.conversation_id
+        started = time.perf_counter()
+        answer = pipeline.answer(row["question"], persona=persona, local_authority=row.get("local_authority"), conversation_id=conversation_id)
+        results.append(score(row, answer, (time.perf_counter() - started) * 1000))
+    return results
+
+
+def _eval_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", dest="sets", action="append", type=Path, help="a JSONL question set (repeatable); default: the dev set and evals/*.jsonl")
+    p.add_argument("--baseline", action="store_true", help="also score a naive LangChain RAG retriever on source recall")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions of each set")
+    p.add_argument("--report", type=Path, default=None, help="where to write the Markdown report")
+
+
+@command("eval", _eval_args)
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the eval question sets and write a Markdown report to evals/reports/.
+
+    Example: send-assistant eval --set ../shared/evals/dev_questions.jsonl --baseline
+    """
+    from assistant.services import build_services
+
+    services = build_services(settings)
+    pipeline = services.ensure_ready()
+    sets = args.sets or default_sets()
+    sections = []
+    overall: list[Result] = []
+    for path in sets:
+        rows = load_questions(path)[: args.limit] if args.limit else load_questions(path)
+        results = run_rows(pipeline, rows)
+        overall.extend(results)
+        summary = summarise(results)
+        baseline = None
+        if args.baseline:
+            from assistant.evals_baseline import NaiveRag
+
+            naive = NaiveRag.build(settings, services.embedder)
+            baseline = {"source_recall_at_5": sources_recall(rows, naive.cited)}
+        sections.append(markdown_report(f"{path.name}", summary, by_category(results), results, baseline))
+        print(f"{path.name}: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in summary.items() if k != "status_accuracy_by_expect"}))
+    total = summarise(overall)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    report = args.report or REPORTS / f"eval-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    report.write_text(markdown_report("All sets", total, by_category(overall), []) + "\n" + "\n".join(sections))
+    print(f"overall: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in total.items() if k != "status_accuracy_by_expect"}))
+    print(f"report: {report}")
+    return 0

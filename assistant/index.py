@@ -1,0 +1,377 @@
+"""Building and opening the search index.
+
+Layout under `<data_dir>/index/`:
+
+    CURRENT               the name of the build that serves (replaced atomically)
+    build-<stamp>/        one complete build:
+      manifest.json       written last: a build without it is incomplete and ignored
+      chunks.jsonl        chunk records (with their document's content hash)
+      vectors.npz         chunk, example-question and sentence vectors (float32, unit length)
+      bm25/               the keyword index
+      chroma/             the embedded Chroma store (absent when a Chroma server is used)
+
+A build is made aside and swapped in by replacing CURRENT, so a run that fails or is killed
+half-way leaves the previous index serving. Unchanged documents (same content hash) reuse
+their vectors from the previous build: only new or changed text is embedded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.chunking import chunk_document, document_hash
+from assistant.errors import CorpusError, IndexMissing
+from assistant.keyword import KeywordIndex
+from assistant.models import Chunk, Document, LegalStatus
+from assistant.ports import Embedder
+from assistant.store import NATIONAL, ChromaChunkStore
+from assistant.text import split_sentences
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 2
+StoreFactory = Callable[[Path, str], ChromaChunkStore]
+
+
+@dataclass
+class BuildSummary:
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    skipped_unchanged: int = 0
+    replaced: int = 0
+    added: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    build: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def chunk_record(chunk: Chunk, doc_hash: str, sentences: list[str]) -> dict[str, Any]:
+    record = asdict(chunk)
+    record["status"] = chunk.status.value
+    record["questions"] = list(chunk.questions)
+    record["doc_hash"] = doc_hash
+    record["sentences"] = sentences
+    return record
+
+
+def chunk_from_record(record: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=record["chunk_id"],
+        doc_id=record["doc_id"],
+        text=record["text"],
+        source=record["source"],
+        ref=record["ref"],
+        title=record["title"],
+        status=LegalStatus(record["status"]),
+        url=record.get("url"),
+        local_authority=record.get("local_authority"),
+        questions=tuple(record.get("questions") or ()),
+        heading=record.get("heading", ""),
+        extra=dict(record.get("extra") or {}),
+    )
+
+
+def embedding_text(chunk: Chunk) -> str:
+    return f"{chunk.title}. {chunk.text}"
+
+
+@dataclass
+class _Vectors:
+    """Per-chunk vectors, so unchanged chunks can be carried into the next build."""
+
+    chunk: np.ndarray
+    questions: np.ndarray
+    sentences: np.ndarray
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / "CURRENT"
+    if not pointer.exists():
+        return None
+    build = index_dir / pointer.read_text().strip()
+    return build if (build / MANIFEST).exists() else None
+
+
+def read_manifest(build: Path) -> dict[str, Any]:
+    return json.loads((build / MANIFEST).read_text())
+
+
+def _load_previous(build: Path | None, model: str) -> dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]]:
+    """doc_id -> (doc_hash, records, vectors) from the build that serves now."""
+    if build is None:
+        return {}
+    try:
+        manifest = read_manifest(build)
+        if manifest.get("format") != FORMAT_VERSION or manifest.get("model") != model:
+            return {}
+        records = [json.loads(line) for line in (build / "chunks.jsonl").read_text().splitlines() if line]
+        arrays = np.load(build / "vectors.npz")
+    except (OSError, ValueError, KeyError):
+        return {}  # an unreadable old build only costs re-embedding
+    previous: dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]] = {}
+    q_owner, s_owner = arrays["question_chunk"], arrays["sentence_chunk"]
+    for i, record in enumerate(records):
+        vectors = _Vectors(arrays["chunk"][i], arrays["question"][q_owner == i], arrays["sentence"][s_owner == i])
+        entry = previous.setdefault(record["doc_id"], (record["doc_hash"], [], []))
+        entry[1].append(record)
+        entry[2].append(vectors)
+    return previous
+
+
+def build_index(
+    documents: Sequence[Document],
+    *,
+    index_dir: Path,
+    embedder: Embedder,
+    model_name: str,
+    store_factory: StoreFactory,
+    progress: Callable[[str, int, int], None] | None = None,
+    reuse: bool = True,
+) -> BuildSummary:
+    """Build a new index from `documents` beside the current one, then swap it in."""
+    started = time.perf_counter()
+    _check_unique(documents)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    serving = current_build(index_dir)
+    previous = _load_previous(serving, model_name) if reuse else {}
+    summary = BuildSummary(documents=len(documents))
+
+    records: list[dict[str, Any]] = []
+    vectors: list[_Vectors | None] = []
+    for doc in documents:
+        doc_hash = document_hash(doc)
+        old = previous.get(doc.doc_id)
+        if old and old[0] == doc_hash:
+            records.extend(old[1])
+            vectors.extend(old[2])
+            summary.skipped_unchanged += 1
+            continue
+        summary.replaced += 1 if old else 0
+        summary.added += 0 if old else 1
+        for chunk in chunk_document(doc):
+            records.append(chunk_record(chunk, doc_hash, split_sentences(chunk.text)))
+            vectors.append(None)
+    summary.removed = len(set(previous) - {d.doc_id for d in documents})
+
+    todo = [i for i, v in enumerate(vectors) if v is None]
+    _embed_missing(records, vectors, todo, embedder, progress)
+    summary.embedded = len(todo)
+    summary.chunks = len(records)
+
+    build_name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    build = index_dir / build_name
+    build.mkdir()
+    try:
+        _write_build(build, build_name, records, vectors, store_factory, model_name)  # type: ignore[arg-type]
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _swap(index_dir, build_name)
+    _remove_old_builds(index_dir, keep={build_name} | ({serving.name} if serving else set()))
+    summary.build = build_name
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _check_unique(documents: Sequence[Document]) -> None:
+    seen: set[str] = set()
+    for doc in documents:
+        if doc.doc_id in seen:
+            raise CorpusError(f"two documents share the id {doc.doc_id!r}")
+        seen.add(doc.doc_id)
+
+
+def _embed_missing(
+    records: list[dict[str, Any]],
+    vectors: list[_Vectors | None],
+    todo: list[int],
+    embedder: Embedder,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    texts: list[str] = []
+    spans: list[tuple[int, int, int]] = []  # (record index, number of questions, number of sentences)
+    for i in todo:
+        record = records[i]
+        chunk = chunk_from_record(record)
+        texts.append(embedding_text(chunk))
+        texts.extend(record["questions"])
+        texts.extend(record["sentences"])
+        spans.append((i, len(record["questions"]), len(record["sentences"])))
+    batch = 256
+    parts: list[np.ndarray] = []
+    for start in range(0, len(texts), batch):
+        parts.append(embedder.embed(texts[start : start + batch]))
+        if progress:
+            progress("embedding", min(start + batch, len(texts)), len(texts))
+    matrix = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
+    cursor = 0
+    for i, n_questions, n_sentences in spans:
+        chunk_vec = matrix[cursor]
+        questions = matrix[cursor + 1 : cursor + 1 + n_questions]
+        sentences = matrix[cursor + 1 + n_questions : cursor + 1 + n_questions + n_sentences]
+        vectors[i] = _Vectors(chunk_vec, questions, sentences)
+        cursor += 1 + n_questions + n_sentences
+
+
+def _write_build(
+    build: Path,
+    build_name: str,
+    records: list[dict[str, Any]],
+    vectors: list[_Vectors],
+    store_factory: StoreFactory,
+    model_name: str,
+) -> None:
+    with (build / "chunks.jsonl").open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    dim = vectors[0].chunk.shape[-1] if vectors else 384
+    chunk_m = np.stack([v.chunk for v in vectors]) if vectors else np.zeros((0, dim), np.float32)
+    q_parts = [v.questions for v in vectors]
+    s_parts = [v.sentences for v in vectors]
+    question_m = np.concatenate(q_parts) if q_parts else np.zeros((0, dim), np.float32)
+    sentence_m = np.concatenate(s_parts) if s_parts else np.zeros((0, dim), np.float32)
+    question_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(q_parts)] or [np.zeros(0)])
+    sentence_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(s_parts)] or [np.zeros(0)])
+    np.savez(
+        build / "vectors.npz",
+        chunk=chunk_m.astype(np.float32),
+        question=question_m.astype(np.float32),
+        sentence=sentence_m.astype(np.float32),
+        question_chunk=question_chunk.astype(np.int32),
+        sentence_chunk=sentence_chunk.astype(np.int32),
+    )
+    keyword_dir = build / "bm25"
+    keyword_dir.mkdir()
+    KeywordIndex.build([keyword_text(r) for r in records]).save(keyword_dir)
+
+    store = store_factory(build, build_name)
+    ids: list[str] = []
+    metas: list[dict[str, str]] = []
+    rows: list[np.ndarray] = [chunk_m, question_m]
+    for i, record in enumerate(records):
+        ids.append(record["chunk_id"])
+        metas.append({"chunk_id": record["chunk_id"], "local_authority": record.get("local_authority") or NATIONAL})
+    for i, q in enumerate(question_chunk.tolist()):
+        record = records[int(q)]
+        ids.append(f"{record['chunk_id']}::q{i}")
+        metas.append({"chunk_id": record["chunk_id"], "local_authority": record.get("local_authority") or NATIONAL})
+    store.replace_all(ids, np.concatenate(rows), metas)
+
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": model_name,
+        "build": build_name,
+        "collection": store.collection_name,
+        "chunks": len(records),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "local_authorities": sorted({r["local_authority"] for r in records if r.get("local_authority")}),
+    }
+    tmp = build / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=1))
+    os.replace(tmp, build / MANIFEST)
+
+
+def is_up_to_date(index_dir: Path, documents: Sequence[Document], model_name: str) -> bool:
+    """True when the serving build holds exactly these documents, unchanged, for this model."""
+    build = current_build(index_dir)
+    if build is None:
+        return False
+    try:
+        manifest = read_manifest(build)
+        hashes = {}
+        for line in (build / "chunks.jsonl").read_text().splitlines():
+            record = json.loads(line)
+            hashes[record["doc_id"]] = record["doc_hash"]
+    except (OSError, ValueError, KeyError):
+        return False
+    if manifest.get("format") != FORMAT_VERSION or manifest.get("model") != model_name:
+        return False
+    return hashes == {doc.doc_id: document_hash(doc) for doc in documents}
+
+
+def keyword_text(record: dict[str, Any]) -> str:
+    return " ".join([record["title"], record["ref"], record["text"], *record.get("questions", [])])
+
+
+def _swap(index_dir: Path, build_name: str) -> None:
+    tmp = index_dir / "CURRENT.tmp"
+    tmp.write_text(build_name)
+    os.replace(tmp, index_dir / "CURRENT")
+
+
+def _remove_old_builds(index_dir: Path, *, keep: set[str]) -> None:
+    for path in index_dir.glob("build-*"):
+        if path.name not in keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass
+class LoadedIndex:
+    """Everything the retriever and the composer read, loaded once at start-up."""
+
+    build: str
+    chunks: list[Chunk]
+    sentences: list[list[str]]
+    sentence_vectors: np.ndarray
+    sentence_chunk: np.ndarray
+    keyword: KeywordIndex
+    store: ChromaChunkStore
+    manifest: dict[str, Any]
+    position: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._masks: dict[str | None, np.ndarray] = {}
+
+    def mask(self, local_authority: str | None) -> np.ndarray:
+        """Which chunks a question for `local_authority` may see: national + that authority's."""
+        if local_authority not in self._masks:
+            self._masks[local_authority] = np.array(
+                [c.local_authority in (None, local_authority) for c in self.chunks], dtype=bool
+            )
+        return self._masks[local_authority]
+
+    @property
+    def local_authorities(self) -> list[str]:
+        return list(self.manifest.get("local_authorities", []))
+
+
+def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
+    """Open the serving build. Raises IndexMissing with how to rebuild when there is none."""
+    build = current_build(index_dir)
+    if build is None:
+        raise IndexMissing(f"no search index in {index_dir}: run `send-assistant index` to build it")
+    try:
+        manifest = read_manifest(build)
+        records = [json.loads(line) for line in (build / "chunks.jsonl").read_text().splitlines() if line]
+        arrays = np.load(build / "vectors.npz")
+        keyword = KeywordIndex.load(build / "bm25")
+        sentence_vectors, sentence_chunk = arrays["sentence"], arrays["sentence_chunk"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexMissing(
+            f"the search index in {build} is damaged ({exc.__class__.__name__}: {exc}); "
+            "run `send-assistant index --rebuild` to build it again"
+        ) from exc
+    if len(records) != manifest.get("chunks"):
+        raise IndexMissing(f"the search index in {build} is incomplete; run `send-assistant index --rebuild`")
+    store = store_factory(build, manifest["collection"])
+    return LoadedIndex(
+        build=build.name,
+        chunks=[chunk_from_record(r) for r in records],
+        sentences=[list(r["sentences"]) for r in records],
+        sentence_vectors=sentence_vectors,
+        sentence_chunk=sentence_chunk,
+        keyword=keyword,
+        store=store,
+        manifest=manifest,
+    )

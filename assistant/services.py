@@ -1,0 +1,153 @@
+"""The composition root: the one place that builds concrete objects from settings.
+
+    >>> services = build_services(Settings())          # doctest: +SKIP
+    >>> services.pipeline.answer("reg 13?").status      # doctest: +SKIP
+    <AnswerStatus.ANSWERED: 'answered'>
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.answer.extractive import ExtractiveComposer
+from assistant.answer.pipeline import Pipeline
+from assistant.config import Settings
+from assistant.conversations import SqlConversationStore
+from assistant.errors import BackendUnavailable, IndexMissing
+from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, load_index
+from assistant.ingest.markdown import load_corpus
+from assistant.models import Document
+from assistant.ports import Embedder
+from assistant.retrieve import Retriever
+from assistant.store import ChromaChunkStore, make_client
+
+
+def store_factory(settings: Settings, embedder: Embedder | None) -> Any:
+    """How a build's vector store is opened: embedded per build, or one collection per build on a server."""
+    clients: dict[str, Any] = {}
+
+    def factory(build: Path, name: str) -> ChromaChunkStore:
+        if settings.chroma_host:
+            key = "server"
+            if key not in clients:
+                clients[key] = make_client(host=settings.chroma_host, port=settings.chroma_port)
+            return ChromaChunkStore(clients[key], name.replace("build-", "send-"), embedder=embedder)
+        key = str(build)
+        if key not in clients:
+            clients[key] = make_client(path=build / "chroma")
+        return ChromaChunkStore(clients[key], "chunks", embedder=embedder)
+
+    return factory
+
+
+def model_name(settings: Settings) -> str:
+    """The name recorded in an index build; a different model means everything is embedded again."""
+    path = settings.embedding_model_path
+    return path.name if path else "all-MiniLM-L6-v2"
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    from assistant.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(settings.embedding_model_path)
+
+
+def all_documents(settings: Settings) -> list[Document]:
+    """The project corpus plus every document ingested into this deployment."""
+    from assistant.docstore import load_ingested
+
+    return load_corpus(settings.corpus_dir) + load_ingested(settings.data_dir)
+
+
+def run_index(settings: Settings, embedder: Embedder, *, progress: Any = None) -> BuildSummary:
+    return build_index(
+        all_documents(settings),
+        index_dir=settings.index_dir,
+        embedder=embedder,
+        model_name=model_name(settings),
+        store_factory=store_factory(settings, embedder),
+        progress=progress,
+    )
+
+
+@dataclass
+class Services:
+    settings: Settings
+    embedder: Embedder
+    conversations: SqlConversationStore
+    index: LoadedIndex | None = None
+    pipeline: Pipeline | None = None
+    index_error: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ensure_ready(self) -> Pipeline:
+        """The pipeline, loading (or reloading) the index when a new build has been swapped in."""
+        build = current_build(self.settings.index_dir)
+        if self.pipeline is not None and self.index is not None and build is not None and build.name == self.index.build:
+            return self.pipeline
+        with self._lock:
+            try:
+                self.index = load_index(self.settings.index_dir, store_factory(self.settings, self.embedder))
+            except IndexMissing as exc:
+                self.index_error = str(exc)
+                if self.pipeline is not None:
+                    return self.pipeline  # keep serving what we have
+                raise
+            self.index_error = None
+            self.pipeline = build_pipeline(self.settings, self.index, self.embedder, self.conversations)
+            return self.pipeline
+
+    def health(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"status": "ok", "index": None, "vector_store": "unknown"}
+        try:
+            self.ensure_ready()
+        except IndexMissing as exc:
+            return {"status": "unavailable", "index": None, "vector_store": "unknown", "detail": str(exc)}
+        assert self.index is not None
+        report["index"] = {"build": self.index.build, "chunks": len(self.index.chunks)}
+        try:
+            self.index.store.count()
+            report["vector_store"] = "ok"
+        except BackendUnavailable as exc:
+            report.update(status="degraded", vector_store="unavailable", detail=str(exc))
+        return report
+
+
+def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, conversations: Any) -> Pipeline:
+    from assistant.guardrails import screen
+
+    try:
+        from assistant.tools.intent import detect_tool_request as detect_tool
+    except ImportError:  # the tools package is optional in a trimmed deployment
+        detect_tool = None
+    generator = None
+    if settings.llm_backend != "none":
+        from assistant.answer.llm import LangChainGenerator
+
+        generator = LangChainGenerator.from_settings(settings)
+    return Pipeline(
+        retriever=Retriever(index, embedder, top_k=settings.top_k),
+        composer=ExtractiveComposer(index),
+        conversations=conversations,
+        screen=screen,
+        detect_tool=detect_tool,
+        generator=generator,
+        min_relevance=settings.min_relevance,
+    )
+
+
+def build_services(settings: Settings, *, embedder: Embedder | None = None, load: bool = True) -> Services:
+    from assistant.redact import redact
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    conversations = SqlConversationStore(settings.sqlalchemy_url, redact=lambda text: redact(text).text)
+    services = Services(settings=settings, embedder=embedder or make_embedder(settings), conversations=conversations)
+    if load:
+        try:
+            services.ensure_ready()
+        except IndexMissing as exc:
+            services.index_error = str(exc)
+    return services

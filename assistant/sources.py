@@ -1,0 +1,233 @@
+"""Canonical source names, citation references and how they match.
+
+A reference is what a passage cites: "9.14" in the Code of Practice, "s.42(2)" in an Act,
+"reg 5(1)" in regulations. This module parses references written the many ways people
+write them ("CoP 9.14", "section 42(2)", "reg. 5", "s38(3)") so that
+
+- citations are printed one way (`format_citation`),
+- a question such as "reg 13?" can be answered with that regulation (`find_refs`),
+- an eval's expected source ("SEND Regs 2014 reg 5(1)") is matched against a citation
+  (`covers`), where a run such as "9.11-9.16" covers 9.14 and a whole section covers its
+  subsections.
+
+>>> covers("SEND Code of Practice 2015", "9.11-9.16", "CoP 9.14")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+COP = "SEND Code of Practice 2015"
+CAFA = "Children and Families Act 2014"
+SEND_REGS = "SEND Regulations 2014"
+PB_REGS = "SEND (Personal Budgets) Regulations 2014"
+RECS_REGS = "SEND (First-tier Tribunal Recommendations Power) Regulations 2017"
+TRIBUNAL_RULES = "Tribunal Procedure Rules 2008 (HESC)"
+EQUALITY_ACT = "Equality Act 2010"
+EDUCATION_ACT = "Education Act 1996"
+
+# Canonical name -> other names people and evals use for it (matched case-insensitively).
+ALIASES: dict[str, tuple[str, ...]] = {
+    COP: ("SEND Code of Practice", "Code of Practice", "CoP", "SEND CoP"),
+    CAFA: ("CAFA 2014", "CAFA", "CFA 2014", "Children and Families Act"),
+    SEND_REGS: (
+        "SEND Regs 2014",
+        "SEND Regs",
+        "Special Educational Needs and Disability Regulations 2014",
+        "SEN Regulations 2014",
+    ),
+    PB_REGS: (
+        "Special Educational Needs (Personal Budgets) Regulations 2014",
+        "Personal Budgets Regulations 2014",
+        "SEN (Personal Budgets) Regulations 2014",
+    ),
+    RECS_REGS: (
+        "Special Educational Needs and Disability (First-tier Tribunal Recommendations Power) "
+        "Regulations 2017",
+        "Recommendations Power Regulations 2017",
+    ),
+    TRIBUNAL_RULES: (
+        "Tribunal Procedure (First-tier Tribunal) (Health, Education and Social Care Chamber) "
+        "Rules 2008",
+        "HESC Rules 2008",
+        "Tribunal Rules 2008",
+    ),
+    EQUALITY_ACT: ("EqA 2010", "Equality Act"),
+    EDUCATION_ACT: ("EA 1996",),
+}
+
+# Where each legislation source lives: used to build official links for refs.
+LEGISLATION_URLS = {
+    CAFA: "https://www.legislation.gov.uk/ukpga/2014/6/section/{n}",
+    SEND_REGS: "https://www.legislation.gov.uk/uksi/2014/1530/regulation/{n}",
+    PB_REGS: "https://www.legislation.gov.uk/uksi/2014/1652/regulation/{n}",
+    RECS_REGS: "https://www.legislation.gov.uk/uksi/2017/1306/regulation/{n}",
+    TRIBUNAL_RULES: "https://www.legislation.gov.uk/uksi/2008/2699/rule/{n}",
+    EQUALITY_ACT: "https://www.legislation.gov.uk/ukpga/2010/15/section/{n}",
+    EDUCATION_ACT: "https://www.legislation.gov.uk/ukpga/1996/56/section/{n}",
+}
+COP_URL = "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25"
+
+_ALIAS_INDEX: list[tuple[str, str]] = sorted(
+    [(name.lower(), name) for name in ALIASES]
+    + [(alias.lower(), name) for name, names in ALIASES.items() for alias in names],
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def canonical_source(name: str) -> str:
+    """The canonical name for a source name or alias; unknown names come back unchanged."""
+    lowered = name.strip().lower()
+    for alias, canonical in _ALIAS_INDEX:
+        if lowered == alias:
+            return canonical
+    return name.strip()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parsed reference. kind: para | s | reg | rule | sch | text."""
+
+    kind: str
+    main: str = ""
+    sub: tuple[str, ...] = ()
+    start: tuple[int, int] | None = None
+    end: tuple[int, int] | None = None
+    text: str = ""
+
+    def covers(self, other: Ref) -> bool:
+        """True when this citation's ref covers the expected ref `other` (or overlaps it)."""
+        if self.kind != other.kind:
+            return False
+        if self.kind == "para":
+            assert self.start and self.end and other.start and other.end
+            return self.start <= other.end and other.start <= self.end
+        if self.kind == "text":
+            return self.text == other.text
+        if self.main.lower() != other.main.lower():
+            return False
+        shorter = min(len(self.sub), len(other.sub))
+        return self.sub[:shorter] == other.sub[:shorter]
+
+
+_PARA = re.compile(r"^(?:paras?\.?\s*|paragraphs?\s*)?(\d{1,2})\.(\d{1,3})(?:\s*[-–]\s*(?:(\d{1,2})\.)?(\d{1,3}))?$")
+_NUMBERED = re.compile(
+    r"^(s|ss|sec|section|reg|regs|regulation|regulations|r|rule|sch|schedule)\.?\s*"
+    r"(\d{1,3}[A-Z]{0,2})((?:\s*\(\s*[0-9a-z]{1,4}\s*\))*)",
+    re.IGNORECASE,
+)
+_KINDS = {
+    "s": "s", "ss": "s", "sec": "s", "section": "s",
+    "reg": "reg", "regs": "reg", "regulation": "reg", "regulations": "reg",
+    "r": "rule", "rule": "rule",
+    "sch": "sch", "schedule": "sch",
+}
+
+
+def parse_ref(ref: str) -> Ref:
+    """Parse "9.14", "9.14-9.16", "s.42(2)", "reg 5(1)", "rule 20"; anything else is text."""
+    cleaned = ref.strip().rstrip("?.,;:")
+    para = _PARA.match(cleaned)
+    if para:
+        start = (int(para.group(1)), int(para.group(2)))
+        end_chapter = int(para.group(3)) if para.group(3) else start[0]
+        end = (end_chapter, int(para.group(4))) if para.group(4) else start
+        return Ref(kind="para", start=start, end=max(start, end))
+    numbered = _NUMBERED.match(cleaned)
+    if numbered:
+        subs = tuple(s.strip().lower() for s in re.findall(r"\(\s*([0-9a-z]+)\s*\)", numbered.group(3)))
+        return Ref(kind=_KINDS[numbered.group(1).lower()], main=numbered.group(2).upper(), sub=subs)
+    return Ref(kind="text", text=" ".join(cleaned.lower().split()))
+
+
+def split_expected(expected: str) -> tuple[str, str]:
+    """Split "SEND Regs 2014 reg 5(1)" into ("SEND Regulations 2014", "reg 5(1)")."""
+    lowered = expected.strip().lower()
+    for alias, canonical in _ALIAS_INDEX:
+        if lowered.startswith(alias) and (len(lowered) == len(alias) or not lowered[len(alias)].isalnum()):
+            return canonical, expected.strip()[len(alias):].strip(" ,")
+    return expected.strip(), ""
+
+
+def covers(source: str, ref: str, expected: str) -> bool:
+    """Does a citation (source, ref) cover an expected source such as "CAFA 2014 s42"?"""
+    want_source, want_ref = split_expected(expected)
+    if canonical_source(source).lower() != want_source.lower():
+        return False
+    if not want_ref:
+        return True
+    return parse_ref(ref).covers(parse_ref(want_ref))
+
+
+def format_ref(source: str, ref: str) -> str:
+    parsed = parse_ref(ref)
+    if parsed.kind == "para":
+        return f"paras {ref}" if parsed.start != parsed.end else f"para {ref}"
+    return ref
+
+
+def format_citation(source: str, ref: str) -> str:
+    """"SEND Code of Practice 2015, para 9.14"; "Children and Families Act 2014, s.42(2)"."""
+    return f"{source}, {format_ref(source, ref)}" if ref else source
+
+
+# --- finding references inside a question -------------------------------------------------
+
+_Q_PARA = re.compile(
+    r"(?:\b(?:cop|code of practice|code)\s*(?:para(?:graph)?s?\.?\s*)?|\bpara(?:graph)?s?\.?\s*)"
+    r"(\d{1,2}\.\d{1,3})\b",
+    re.IGNORECASE,
+)
+_Q_BARE_PARA = re.compile(r"^\s*(\d{1,2}\.\d{1,3})\s*\??\s*$")
+_Q_NUMBERED = re.compile(
+    r"(?<![\w'’])(ss?(?=\.\s?\d|\d)|sec|section|reg|regs|regulation|rule|sch|schedule)\.?\s*"
+    r"(\d{1,3}[A-Z]{0,2})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FoundRef:
+    source: str
+    ref: Ref
+    text: str
+
+
+def _source_for(kind: str, main: str, question: str) -> str:
+    q = question.lower()
+    if kind in ("s", "sch"):
+        if "equality act" in q or "eqa" in q:
+            return EQUALITY_ACT
+        if "education act" in q or main.upper().startswith("508"):
+            return EDUCATION_ACT
+        return CAFA
+    if kind == "rule":
+        return TRIBUNAL_RULES
+    if "personal budget" in q:
+        return PB_REGS
+    if "recommendation" in q:
+        return RECS_REGS
+    return SEND_REGS
+
+
+def find_refs(question: str) -> list[FoundRef]:
+    """References a question names explicitly: "CoP 9.14", "para 6.44", "section 42", "reg 13"."""
+    found: list[FoundRef] = []
+    for match in _Q_PARA.finditer(question):
+        found.append(FoundRef(COP, parse_ref(match.group(1)), match.group(0)))
+    bare = _Q_BARE_PARA.match(question)
+    if bare and not found:
+        found.append(FoundRef(COP, parse_ref(bare.group(1)), bare.group(1)))
+    for match in _Q_NUMBERED.finditer(question):
+        ref = parse_ref(f"{match.group(1)} {match.group(2)}{match.group(3)}")
+        found.append(FoundRef(_source_for(ref.kind, ref.main, question), ref, match.group(0)))
+    return found
+
+
+def chunk_matches(source: str, ref: str, found: FoundRef) -> bool:
+    """True when a chunk (source, ref) is the passage a found reference points at."""
+    if canonical_source(source) != found.source:
+        return False
+    return parse_ref(ref).covers(found.ref)

@@ -1,0 +1,79 @@
+"""The extractive answer: every sentence is cited, citations resolve, weak evidence abstains."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.models import AnswerStatus, LegalStatus, Persona
+
+pytestmark = pytest.mark.integration
+
+QUESTIONS = [
+    "How long does the council have to decide whether to do an EHC needs assessment?",
+    "Can I appeal to the tribunal about the school named in my son's EHCP?",
+    "what happens at an annual review of an EHC plan",
+]
+
+
+def _answer_lines(text: str) -> list[str]:
+    body = text.split("**Sources**")[0]
+    return [line[2:] for line in body.splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+@pytest.mark.parametrize("persona", list(Persona))
+def test_every_sentence_carries_a_citation_that_resolves(full_services, question: str, persona: Persona) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer(question, persona=persona)
+    assert answer.status is AnswerStatus.ANSWERED
+    lines = _answer_lines(answer.text)
+    assert lines, answer.text
+    passages = {c.n: c.passage for c in answer.citations}
+    for line in lines:
+        markers = [int(n) for n in re.findall(r"\[(\d+)\]\s*$", line)]
+        assert markers, f"uncited: {line}"
+        sentence = re.sub(r"\s*\[\d+\]\s*$", "", line).split("): ", 1)[-1].rstrip(".")
+        source_text = passages[markers[0]]
+        assert sentence[:40].lower().replace("*", "") in source_text.lower().replace("*", "") or persona is Persona.PARENT
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_the_answer_to_the_assessment_question_states_six_weeks(full_services) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer(QUESTIONS[0], persona=Persona.ADVISER)
+    assert re.search(r"\b6 weeks|\bsix weeks", answer.text)
+    assert any(c.source == "SEND Regulations 2014" and c.ref.startswith("reg 5") for c in answer.citations[:5])
+
+
+@pytest.mark.parametrize("question", ["what's the best recipe for banana bread?", "Who won the football world cup in 1966?"])
+def test_unrelated_questions_abstain_with_a_signpost(full_services, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer(question)
+    assert answer.status in (AnswerStatus.ABSTAINED, AnswerStatus.OUT_OF_SCOPE)
+    assert answer.citations == []
+    assert answer.signposts
+
+
+def test_proposals_carry_the_not_law_warning(full_services) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer("are EHCPs being scrapped under the white paper?")
+    assert answer.status is AnswerStatus.ANSWERED
+    assert any(c.status is LegalStatus.PROPOSAL for c in answer.citations)
+    assert "not law" in answer.text.lower()
+
+
+def test_direct_lookup_returns_that_passage(full_services) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer("reg 13(2)?", persona=Persona.ADVISER)
+    assert answer.status is AnswerStatus.ANSWERED
+    assert answer.citations[0].source == "SEND Regulations 2014"
+    assert answer.citations[0].ref.startswith("reg 13")
+
+
+def test_caseworker_answers_are_marked_as_drafts(full_services) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer(QUESTIONS[0], persona=Persona.CASEWORKER)
+    assert "draft" in answer.text.lower().split("\n")[0]
+
+
+def test_a_follow_up_is_resolved_against_the_earlier_turn(full_services) -> None:  # type: ignore[no-untyped-def]
+    first = full_services.pipeline.answer("What is a mediation certificate?")
+    follow = full_services.pipeline.answer("and how long do they have to give me one?", conversation_id=first.conversation_id)
+    assert follow.status is AnswerStatus.ANSWERED
+    assert "certificate" in follow.text.lower()

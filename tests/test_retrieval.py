@@ -1,0 +1,49 @@
+"""Hybrid retrieval over the real corpus with the real model and Chroma."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieve import Retriever
+from assistant.sources import covers
+
+pytestmark = pytest.mark.integration
+
+
+def _top(services, question: str, k: int = 5, local_authority: str | None = None):  # type: ignore[no-untyped-def]
+    retriever = Retriever(services.index, services.embedder, top_k=k)
+    return retriever.retrieve(question, local_authority=local_authority).passages
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("CoP 9.14?", "CoP 9.14"),
+        ("reg 13", "SEND Regs 2014 reg 13"),
+        ("s38(3) - types of setting a parent can request be named?", "CAFA 2014 s38"),
+        ("section 42", "CAFA 2014 s42"),
+    ],
+)
+def test_a_paragraph_or_section_number_finds_its_passage_first(full_services, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    top = _top(full_services, question)
+    assert covers(top[0].chunk.source, top[0].chunk.ref, expected), [(p.chunk.source, p.chunk.ref) for p in top]
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("LGSCO?", "ombudsman"),
+        ("what does a SENCO do", "co-ordinator"),
+    ],
+)
+def test_an_acronym_query_finds_passages_about_it(full_services, question: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    top = _top(full_services, question, k=3)
+    assert any(word in (p.chunk.text + p.chunk.title).lower() for p in top)
+
+
+def test_local_services_only_for_the_selected_authority(full_services) -> None:  # type: ignore[no-untyped-def]
+    question = "how do I contact the SEN team in my council"
+    with_la = _top(full_services, question, k=8, local_authority="Demoshire")
+    assert any(p.chunk.local_authority == "Demoshire" for p in with_la)
+    for la in (None, "Bristol"):
+        assert all(p.chunk.local_authority in (None, la) for p in _top(full_services, question, k=8, local_authority=la))
