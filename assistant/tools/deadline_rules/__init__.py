@@ -1,0 +1,1 @@
+"""Deadline rules, one module per stage. Each exposes `deadlines(events) -> list[Deadline]`."""
