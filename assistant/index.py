@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -168,7 +169,7 @@ def build_index(
     summary.embedded = len(todo)
     summary.chunks = len(records)
 
-    build_name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    build_name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     build = index_dir / build_name
     build.mkdir()
     try:

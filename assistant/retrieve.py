@@ -17,12 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.index import LoadedIndex
-from assistant.models import Passage
+from assistant.models import LegalStatus, Passage
 from assistant.ports import Embedder
 from assistant.sources import chunk_matches, find_refs
 
 RRF_K = 60
 GLOSSARY = "SEND Assistant glossary"
+_LEGAL = re.compile(r"\b(law|legal|legally|lawful|unlawful|statutory|duty|duties|must they|obliged|required to)\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(what (?:is|are|does)|what's|whats|meaning of|stand for|stands for|define|definition)\b", re.IGNORECASE)
 
 
@@ -71,6 +72,7 @@ class Retriever:
         best_fused = max((fused.get(pos, 0.0) for pos in pool), default=1.0) or 1.0
         sentence_best = self._best_sentences(pool, vector)
         wants_definition = bool(_DEFINITION.search(question))
+        wants_law = bool(_LEGAL.search(question))
         final: dict[int, float] = {}
         for pos in pool:
             chunk = chunks[pos]
@@ -81,20 +83,41 @@ class Retriever:
             )
             if chunk.source == GLOSSARY and not wants_definition:
                 score -= 0.08
+            if wants_law and chunk.status is LegalStatus.LAW:
+                score += 0.04
             if pos in direct_hits:
                 score += 1.0
             final[pos] = score
-        ranked = sorted(final, key=lambda pos: -final[pos])[:k]
+        ranked = self._follow_cross_references(sorted(final, key=lambda pos: -final[pos])[:k], mask, k)
         passages = [
             Passage(
                 chunk=chunks[pos],
-                score=final[pos],
+                score=final.get(pos, 0.0),
                 dense=dense_score.get(chunks[pos].chunk_id, 0.0),
                 keyword=float(keyword[pos]) / top_keyword if top_keyword else 0.0,
             )
             for pos in ranked
         ]
         return Retrieval(passages=passages, query_vector=vector, direct=bool(direct_hits))
+
+    def _follow_cross_references(self, ranked: list[int], mask: np.ndarray, k: int) -> list[int]:
+        """A top law passage that points at another provision ("the reasons in reg 10(4)")
+        brings that provision in right after it, so the answer can say what it contains."""
+        out = list(ranked)
+        for pos in ranked[:3]:
+            chunk = self.index.chunks[pos]
+            if chunk.status is not LegalStatus.LAW:
+                continue
+            for found in find_refs(chunk.text):
+                if not found.ref.sub or chunk_matches(chunk.source, chunk.ref, found):
+                    continue
+                targets = [
+                    i for i, c in enumerate(self.index.chunks)
+                    if mask[i] and i not in out and c.source == chunk.source and chunk_matches(c.source, c.ref, found)
+                ]
+                for target in targets[:1]:
+                    out.insert(out.index(pos) + 1, target)
+        return out[:k]
 
     def _best_sentences(self, pool: list[int], vector: np.ndarray) -> dict[int, float]:
         """Each candidate's best sentence similarity: a cheap rerank from precomputed vectors."""

@@ -66,7 +66,7 @@ The 2026 schools white paper proposes Individual Support Plans for pupils with S
     "glossary/lgsco.md": """---
 source: SEND Assistant glossary
 ref: LGSCO
-title: LGSCO: the Local Government and Social Care Ombudsman
+title: "LGSCO: the Local Government and Social Care Ombudsman"
 status: guidance
 ---
 The LGSCO is the Local Government and Social Care Ombudsman, which looks at complaints about councils, including delays in EHC needs assessments, after the council's own complaints procedure has finished.

@@ -51,7 +51,7 @@ class ExtractiveComposer:
     name = "extractive"
 
     def __init__(
-        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.88, keep_ratio: float = 0.55
+        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.55
     ) -> None:
         self.index = index
         self.max_passages = max_passages
@@ -74,7 +74,7 @@ class ExtractiveComposer:
         passages: Sequence[Passage],
         *,
         max_sentences: int = 5,
-        per_passage: int = 3,
+        per_passage: int = 2,
     ) -> Composition:
         candidates = self._candidates(question, query_vector, passages[: self.max_passages])
         if not candidates:

@@ -72,11 +72,18 @@ class Context:
     reason: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
+    stopped: bool = False
+
     @property
     def aborted(self) -> bool:
-        return self.status is not None
+        return self.stopped
+
+    @property
+    def by_tool(self) -> bool:
+        return self.engine == "tools"
 
     def abort(self, *, status: AnswerStatus, text: str, signposts: Sequence[Signpost] = (), reason: str = "") -> None:
+        self.stopped = True
         self.status = status
         self.text = text
         self.signposts.extend(signposts)
@@ -184,6 +191,8 @@ def use_tools(pipe: Pipeline, ctx: Context) -> None:
 
 def refuse_data_requests(pipe: Pipeline, ctx: Context) -> None:
     """Council-specific statistics are not in the sources: say so rather than invent them."""
+    if ctx.by_tool:
+        return
     if _DATA_REQUEST.search(ctx.query) and _OUR_AREA.search(ctx.query):
         ctx.abort(
             status=AnswerStatus.ABSTAINED,
@@ -194,10 +203,9 @@ def refuse_data_requests(pipe: Pipeline, ctx: Context) -> None:
 
 
 def retrieve(pipe: Pipeline, ctx: Context) -> None:
-    try:
-        found = pipe.retriever.retrieve(ctx.query, local_authority=ctx.local_authority)
-    except BackendUnavailable:
-        raise
+    if ctx.by_tool:
+        return
+    found = pipe.retriever.retrieve(ctx.query, local_authority=ctx.local_authority)
     ctx.passages = found.passages
     ctx.query_vector = found.query_vector
     ctx.direct = found.direct
@@ -207,6 +215,8 @@ def retrieve(pipe: Pipeline, ctx: Context) -> None:
 
 
 def compose(pipe: Pipeline, ctx: Context) -> None:
+    if ctx.by_tool:
+        return
     if pipe.generator is not None:
         try:
             text, chunks = pipe.generator.generate(ctx.query, ctx.passages, persona=ctx.persona)
@@ -236,6 +246,8 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
 
 def check_grounding(pipe: Pipeline, ctx: Context) -> None:
     """Every [n] marker must resolve to a cited passage; then the sources list is added."""
+    if ctx.by_tool:
+        return
     markers = {int(n) for n in re.findall(r"\[(\d{1,2})\]\s*$", ctx.text, flags=re.MULTILINE)}
     if not markers or max(markers) > len(ctx.chunks) or min(markers) < 1:
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS], reason="ungrounded")

@@ -129,7 +129,7 @@ def expand_acronyms(text: str) -> str:
     for acronym, meaning in ACRONYMS.items():
         pattern = re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])")
         match = pattern.search(text)
-        if not match or meaning.lower() in text[: match.start()].lower():
+        if not match or meaning.lower() in text[: match.end() + 60].lower():
             continue
         text = text[: match.start()] + f"{meaning} ({acronym})" + text[match.end() :]
     return text
