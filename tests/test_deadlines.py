@@ -280,3 +280,16 @@ def test_impossible_input_is_rejected(events: dict, message: str) -> None:
 def test_planned_meeting_may_be_in_the_future() -> None:
     found = compute_deadlines(KnownEvents(review_meeting=D(2027, 1, 15)), today=TODAY)
     assert len(found) == 4
+
+
+# --- the docstring examples in the tools package run as written ------------------------------
+@pytest.mark.parametrize("module", [
+    "calendar", "law", "events", "deadlines", "lateness", "appeals", "letters", "dateparse", "render", "intent",
+    "deadline_rules.assessment", "deadline_rules.reviews", "deadline_rules.disputes",
+])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"assistant.tools.{module}"))
+    assert result.attempted > 0 and result.failed == 0
