@@ -20,6 +20,7 @@ from assistant.index import LoadedIndex
 from assistant.models import LegalStatus, Passage
 from assistant.ports import Embedder
 from assistant.sources import chunk_matches, find_refs
+from assistant.text import STOPWORDS
 
 RRF_K = 60
 GLOSSARY = "SEND Assistant glossary"
@@ -32,6 +33,27 @@ class Retrieval:
     passages: list[Passage]
     query_vector: np.ndarray
     direct: bool  # the question named a reference and passages with it were found
+    parts: tuple[tuple[str, np.ndarray], ...] = ()  # the sub-questions of a question that asks several things
+
+
+_PART_SPLIT = re.compile(
+    r"(?<=[?.!])\s+|\s+(?:and|also|plus)\s+(?=(?:what|who|how|when|whether|can|could|do|does|is|are|should|which)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """The separate things a question asks: "who is responsible and what can I do?" -> two parts."""
+    parts = [p.strip(" ?.!-") for p in _PART_SPLIT.split(question) if p and p.strip(" ?.!-")]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts if len(parts) >= 2 else []
+
+
+def _phrases(question: str) -> set[str]:
+    """Two-word phrases of the question that name a thing ("section f", "mediation certificate")."""
+    words = [w for w in re.findall(r"[a-z0-9]+", question.lower())]
+    pairs = zip(words, words[1:], strict=False)
+    return {f"{a} {b}" for a, b in pairs if a not in STOPWORDS and (b not in STOPWORDS or len(b) == 1)}
 
 
 class Retriever:
@@ -48,10 +70,30 @@ class Retriever:
 
     def retrieve(self, question: str, *, local_authority: str | None = None, top_k: int | None = None) -> Retrieval:
         k = top_k or self.top_k
-        chunks = self.index.chunks
         mask = self.index.mask(local_authority)
-        vector = self.embedder.embed([question])[0]
+        parts = split_parts(question)[:3]
+        vectors = self.embedder.embed([question, *parts])
+        passages, direct = self._rank(question, vectors[0], mask, local_authority, k)
+        if parts:
+            seen = {p.chunk.chunk_id for p in passages}
+            extra: list[Passage] = []
+            for part, vector in zip(parts, vectors[1:], strict=True):
+                for passage in self._rank(part, vector, mask, local_authority, 3)[0]:
+                    if passage.chunk.chunk_id not in seen:
+                        seen.add(passage.chunk.chunk_id)
+                        extra.append(passage)
+            passages = passages[: max(k - len(extra), 5)] + extra
+        return Retrieval(
+            passages=passages,
+            query_vector=vectors[0],
+            direct=direct,
+            parts=tuple(zip(parts, vectors[1:], strict=True)),
+        )
 
+    def _rank(
+        self, question: str, vector: np.ndarray, mask: np.ndarray, local_authority: str | None, k: int
+    ) -> tuple[list[Passage], bool]:
+        chunks = self.index.chunks
         dense = self.index.store.query(vector, top_k=self.candidates, local_authority=local_authority)
         dense_score = {cid: score for cid, score in dense}
         keyword = self.index.keyword.scores(question, mask)
@@ -73,6 +115,7 @@ class Retriever:
         sentence_best = self._best_sentences(pool, vector)
         wants_definition = bool(_DEFINITION.search(question))
         wants_law = bool(_LEGAL.search(question))
+        phrases = _phrases(question)
         final: dict[int, float] = {}
         for pos in pool:
             chunk = chunks[pos]
@@ -87,6 +130,7 @@ class Retriever:
                 score += 0.04
             if pos in direct_hits:
                 score += 1.0
+            score += 0.05 * min(2, sum(phrase in chunk.title.lower() for phrase in phrases))
             final[pos] = score
         ranked = self._follow_cross_references(sorted(final, key=lambda pos: -final[pos])[:k], mask, k)
         passages = [
@@ -98,7 +142,7 @@ class Retriever:
             )
             for pos in ranked
         ]
-        return Retrieval(passages=passages, query_vector=vector, direct=bool(direct_hits))
+        return passages, bool(direct_hits)
 
     def _follow_cross_references(self, ranked: list[int], mask: np.ndarray, k: int) -> list[int]:
         """A top law passage that points at another provision ("the reasons in reg 10(4)")
@@ -116,7 +160,7 @@ class Retriever:
                     if mask[i] and i not in out and c.source == chunk.source and chunk_matches(c.source, c.ref, found)
                 ]
                 for target in targets[:1]:
-                    out.insert(out.index(pos) + 1, target)
+                    out.insert(min(len(out), 5), target)
         return out[:k]
 
     def _best_sentences(self, pool: list[int], vector: np.ndarray) -> dict[int, float]:

@@ -51,7 +51,7 @@ class ExtractiveComposer:
     name = "extractive"
 
     def __init__(
-        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.55
+        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.45
     ) -> None:
         self.index = index
         self.max_passages = max_passages
@@ -67,6 +67,27 @@ class ExtractiveComposer:
         ]
         return Composition(selected, 1.0)
 
+    def lead_and_support(
+        self,
+        question: str,
+        query_vector: np.ndarray,
+        passages: Sequence[Passage],
+        *,
+        extra: int = 4,
+        parts: Sequence[tuple[str, np.ndarray]] = (),
+        lead_sentences: int = 7,
+    ) -> Composition:
+        """The best passage in full (it was written to stand alone), then the best sentences
+        of the others — one for each part of a question that asks several things."""
+        if not passages:
+            return Composition([], 0.0)
+        lead = self.whole(passages[:1]).selected[:lead_sentences]
+        support = self.select(question, query_vector, passages[1:], max_sentences=extra, parts=parts, per_passage=1)
+        shifted = [Selected(s.chunk, s.passage_rank + 1, s.sentence_index, s.text, s.score) for s in support.selected]
+        lead_best = self._candidates(question, query_vector, passages[:1])
+        best = max([support.best_sentence] + [c[1] for c in lead_best])
+        return Composition(lead + shifted, best)
+
     def select(
         self,
         question: str,
@@ -74,26 +95,37 @@ class ExtractiveComposer:
         passages: Sequence[Passage],
         *,
         max_sentences: int = 5,
-        per_passage: int = 2,
+        per_passage: int = 3,
+        parts: Sequence[tuple[str, np.ndarray]] = (),
     ) -> Composition:
-        candidates = self._candidates(question, query_vector, passages[: self.max_passages])
+        """The best sentences for the question; a question that asks several things gets the
+        best sentence for each of its parts first, then the best for the whole."""
+        pool = passages[: self.max_passages + len(parts)]
+        candidates = self._candidates(question, query_vector, pool)
         if not candidates:
             return Composition([], 0.0)
         best_similarity = max(c[1] for c in candidates)
-        candidates.sort(key=lambda c: -c[0])
-        top = candidates[0][0]
-        chosen: list[tuple[float, float, Selected, np.ndarray]] = []
+        chosen: list[tuple[Selected, np.ndarray]] = []
         per_chunk: dict[str, int] = {}
-        for score, _, selected, vector in candidates:
-            if len(chosen) >= max_sentences or score < top * self.keep_ratio:
-                break
-            if per_chunk.get(selected.chunk.chunk_id, 0) >= per_passage:
-                continue
-            if any(float(vector @ other[3]) > self.duplicate_threshold for other in chosen):
-                continue
-            chosen.append((score, 0.0, selected, vector))
-            per_chunk[selected.chunk.chunk_id] = per_chunk.get(selected.chunk.chunk_id, 0) + 1
-        ordered = sorted((c[2] for c in chosen), key=lambda s: (s.passage_rank, s.sentence_index))
+
+        def take(ranked: list[tuple[float, float, Selected, np.ndarray]], limit: int, floor: float) -> None:
+            for score, _, selected, vector in ranked:
+                if len(chosen) >= limit or score < floor:
+                    return
+                if per_chunk.get(selected.chunk.chunk_id, 0) >= per_passage:
+                    continue
+                if any(float(vector @ other) > self.duplicate_threshold for _, other in chosen):
+                    continue
+                chosen.append((selected, vector))
+                per_chunk[selected.chunk.chunk_id] = per_chunk.get(selected.chunk.chunk_id, 0) + 1
+
+        for part, vector in parts:
+            ranked = sorted(self._candidates(part, vector, pool), key=lambda c: -c[0])
+            if ranked:
+                take(ranked, len(chosen) + 1, ranked[0][0] * 0.9)
+        candidates.sort(key=lambda c: -c[0])
+        take(candidates, max_sentences, candidates[0][0] * self.keep_ratio)
+        ordered = sorted((c[0] for c in chosen), key=lambda s: (s.passage_rank, s.sentence_index))
         return Composition(ordered, best_similarity)
 
     def _candidates(

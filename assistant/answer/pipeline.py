@@ -29,7 +29,7 @@ from assistant.retrieve import Retriever
 from assistant.sources import chunk_matches, find_refs
 from assistant.text import content_words
 
-MAX_SENTENCES = {Persona.PARENT: 6, Persona.ADVISER: 6, Persona.CASEWORKER: 7}
+EXTRA_SENTENCES = {Persona.PARENT: 5, Persona.ADVISER: 5, Persona.CASEWORKER: 6}
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|what about|how about|then|ok|okay|what if|does that|is that|can they|can i|"
     r"how long|when|who|why)\b|\b(that|this|it|they|them|those|there)\b",
@@ -63,10 +63,12 @@ class Context:
     status: AnswerStatus | None = None
     text: str = ""
     chunks: list[Chunk] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     signposts: list[Signpost] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     query_vector: np.ndarray | None = None
+    parts: list[tuple[str, np.ndarray]] = field(default_factory=list)
     direct: bool = False
     engine: str = "extractive"
     reason: str = ""
@@ -140,7 +142,7 @@ class Pipeline:
             if ctx.aborted:
                 break
         assert ctx.status is not None, "the last step always sets a status"
-        citations = [Citation.from_chunk(n, chunk) for n, chunk in enumerate(ctx.chunks, start=1)]
+        citations = ctx.citations or [Citation.from_chunk(n, chunk) for n, chunk in enumerate(ctx.chunks, start=1)]
         self.conversations.append(cid, Turn(question=ctx.message, query=ctx.query, status=ctx.status.value))
         return Answer(
             status=ctx.status,
@@ -183,8 +185,11 @@ def use_tools(pipe: Pipeline, ctx: Context) -> None:
     result = pipe.detect_tool(ctx.query, today=ctx.today)
     if result is None:
         return
-    ctx.chunks = list(result.chunks)
-    ctx.text = result.text + "\n\n" + sources_block(ctx.chunks)
+    if result.tool == "clarify":
+        ctx.abort(status=AnswerStatus.CLARIFY, text=result.text, reason="tool_needs_detail")
+        return
+    ctx.citations = list(result.citations)
+    ctx.text = result.text + "\n\n" + sources_block(ctx.citations)
     ctx.status = AnswerStatus.ANSWERED
     ctx.engine = "tools"
 
@@ -209,6 +214,7 @@ def retrieve(pipe: Pipeline, ctx: Context) -> None:
     ctx.passages = found.passages
     ctx.query_vector = found.query_vector
     ctx.direct = found.direct
+    ctx.parts = list(found.parts)
     best = max((p.dense for p in found.passages), default=0.0)
     if not found.passages or (best < pipe.min_relevance and not found.direct):
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="weak_evidence")
@@ -233,8 +239,8 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
             extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
             composition = Composition(composition.selected + extra.selected, composition.best_sentence)
     else:
-        composition = pipe.composer.select(
-            ctx.query, ctx.query_vector, ctx.passages, max_sentences=MAX_SENTENCES[ctx.persona]
+        composition = pipe.composer.lead_and_support(
+            ctx.query, ctx.query_vector, ctx.passages, extra=EXTRA_SENTENCES[ctx.persona], parts=ctx.parts
         )
     if not composition.selected or composition.best_sentence < pipe.min_relevance - 0.04:
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
@@ -252,7 +258,8 @@ def check_grounding(pipe: Pipeline, ctx: Context) -> None:
     if not markers or max(markers) > len(ctx.chunks) or min(markers) < 1:
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS], reason="ungrounded")
         return
-    ctx.text = ctx.text + "\n\n" + sources_block(ctx.chunks)
+    ctx.citations = [Citation.from_chunk(n, chunk) for n, chunk in enumerate(ctx.chunks, start=1)]
+    ctx.text = ctx.text + "\n\n" + sources_block(ctx.citations)
     ctx.status = AnswerStatus.ANSWERED
 
 

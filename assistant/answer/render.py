@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.extractive import Selected
-from assistant.models import Chunk, LegalStatus, Persona
+from assistant.models import Chunk, Citation, LegalStatus, Persona
 from assistant.sources import format_citation, format_ref
 
 GROUPS = (
@@ -83,11 +83,11 @@ def render(
     return text, chunks
 
 
-def sources_block(chunks: Sequence[Chunk]) -> str:
+def sources_block(citations: Sequence[Citation]) -> str:
     lines = ["**Sources**"]
-    for n, chunk in enumerate(chunks, start=1):
-        checked = f", last checked {chunk.extra['last_checked']}" if chunk.extra.get("last_checked") else ""
-        lines.append(f"[{n}] {format_citation(chunk.source, chunk.ref)} — {chunk.title} ({chunk.status.label}{checked})")
+    for c in citations:
+        checked = f", last checked {c.last_checked}" if c.last_checked else ""
+        lines.append(f"[{c.n}] {format_citation(c.source, c.ref)} — {c.title} ({c.status.label}{checked})")
     return "\n".join(lines)
 
 
