@@ -12,7 +12,7 @@ pytestmark = pytest.mark.integration
 
 QUESTIONS = [
     "How long does the council have to decide whether to do an EHC needs assessment?",
-    "Can I appeal to the tribunal about the school named in my son's EHCP?",
+    "What can the SEND Tribunal decide about the school named in an EHC plan?",
     "what happens at an annual review of an EHC plan",
 ]
 
@@ -77,3 +77,12 @@ def test_a_follow_up_is_resolved_against_the_earlier_turn(full_services) -> None
     follow = full_services.pipeline.answer("and how long do they have to give me one?", conversation_id=first.conversation_id)
     assert follow.status is AnswerStatus.ANSWERED
     assert "certificate" in follow.text.lower()
+
+
+def test_tool_answers_cite_their_rules(full_services) -> None:  # type: ignore[no-untyped-def]
+    answer = full_services.pipeline.answer("Can I appeal to the tribunal about the school named in my son's EHCP?")
+    assert answer.status is AnswerStatus.ANSWERED
+    assert answer.engine == "tools"
+    assert answer.citations and all(c.source and c.ref for c in answer.citations)
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text.split("**Sources**")[0])}
+    assert markers and markers <= {c.n for c in answer.citations}

@@ -51,12 +51,14 @@ class ExtractiveComposer:
     name = "extractive"
 
     def __init__(
-        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.45
+        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.45,
+        support_ratio: float = 0.55,
     ) -> None:
         self.index = index
         self.max_passages = max_passages
         self.duplicate_threshold = duplicate_threshold
         self.keep_ratio = keep_ratio
+        self.support_ratio = support_ratio
 
     def whole(self, passages: Sequence[Passage]) -> Composition:
         """Every sentence of the given passages, in order: the answer to a direct look-up."""
@@ -82,9 +84,12 @@ class ExtractiveComposer:
         if not passages:
             return Composition([], 0.0)
         lead = self.whole(passages[:1]).selected[:lead_sentences]
-        support = self.select(question, query_vector, passages[1:], max_sentences=extra, parts=parts, per_passage=1)
-        shifted = [Selected(s.chunk, s.passage_rank + 1, s.sentence_index, s.text, s.score) for s in support.selected]
         lead_best = self._candidates(question, query_vector, passages[:1])
+        floor = self.support_ratio * max((c[0] for c in lead_best), default=0.0)
+        support = self.select(
+            question, query_vector, passages[1:], max_sentences=extra, parts=parts, per_passage=1, floor=floor
+        )
+        shifted = [Selected(s.chunk, s.passage_rank + 1, s.sentence_index, s.text, s.score) for s in support.selected]
         best = max([support.best_sentence] + [c[1] for c in lead_best])
         return Composition(lead + shifted, best)
 
@@ -97,6 +102,7 @@ class ExtractiveComposer:
         max_sentences: int = 5,
         per_passage: int = 3,
         parts: Sequence[tuple[str, np.ndarray]] = (),
+        floor: float = 0.0,
     ) -> Composition:
         """The best sentences for the question; a question that asks several things gets the
         best sentence for each of its parts first, then the best for the whole."""
@@ -122,9 +128,9 @@ class ExtractiveComposer:
         for part, vector in parts:
             ranked = sorted(self._candidates(part, vector, pool), key=lambda c: -c[0])
             if ranked:
-                take(ranked, len(chosen) + 1, ranked[0][0] * 0.9)
+                take(ranked, len(chosen) + 1, max(floor * 0.9, ranked[0][0] * 0.9))
         candidates.sort(key=lambda c: -c[0])
-        take(candidates, max_sentences, candidates[0][0] * self.keep_ratio)
+        take(candidates, max_sentences, max(floor, candidates[0][0] * self.keep_ratio))
         ordered = sorted((c[0] for c in chosen), key=lambda s: (s.passage_rank, s.sentence_index))
         return Composition(ordered, best_similarity)
 

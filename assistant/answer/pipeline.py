@@ -19,14 +19,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.answer import wording as messages
+from assistant import messages
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
 from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, Passage, Persona, Signpost
 from assistant.retrieve import Retriever
-from assistant.sources import chunk_matches, find_refs
+from assistant.sources import CAFA, chunk_matches, find_refs
 from assistant.text import content_words
 
 EXTRA_SENTENCES = {Persona.PARENT: 5, Persona.ADVISER: 5, Persona.CASEWORKER: 6}
@@ -40,6 +40,10 @@ _DATA_REQUEST = re.compile(
     r"high needs block|funding (?:was|is) (?:our|the)|league table|waiting list for)\b",
     re.IGNORECASE,
 )
+_DECISION = re.compile(
+    r"\b(refus\w*|decid\w*|decision|not to (?:assess|issue|amend)|ceas\w*|turn(?:ed)? down|reject\w*)\b", re.IGNORECASE
+)
+_RIGHTS = re.compile(r"\b(can appeal|right of appeal|mediation adviser|mediation certificate)\b", re.IGNORECASE)
 _OUR_AREA = re.compile(r"\b(our|my|this|the) (council|authority|la|area|borough|county)\b|\blast year\b|\b20\d\d[-/]\d\d\b", re.IGNORECASE)
 
 
@@ -246,6 +250,8 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
         return
     selected: list[Selected] = composition.selected
+    if ctx.persona is Persona.CASEWORKER and _DECISION.search(ctx.query):
+        selected = selected + _appeal_rights(pipe, ctx, selected)
     text, chunks = render(selected, persona=ctx.persona, local_authority=ctx.local_authority, lead=_lead(ctx))
     ctx.text, ctx.chunks = text, chunks
 
@@ -269,6 +275,22 @@ def add_signposts(pipe: Pipeline, ctx: Context) -> None:
         ctx.signposts.append(messages.SENDIASS)
     if ctx.persona is Persona.PARENT:
         ctx.text += "\n\n" + messages.PARENT_NEXT_STEP
+
+
+def _appeal_rights(pipe: Pipeline, ctx: Context, selected: Sequence[Selected]) -> list[Selected]:
+    """A caseworker's reply about a decision states the family's appeal and mediation rights,
+    in the words of the corpus passages on s.51(1) and s.55."""
+    cited = {s.chunk.chunk_id for s in selected}
+    index = pipe.composer.index
+    out: list[Selected] = []
+    for ref in ("s.51(1)", "s.55"):
+        for pos, chunk in enumerate(index.chunks):
+            if chunk.source != CAFA or chunk.ref != ref or chunk.chunk_id in cited:
+                continue
+            sentences = [(i, t) for i, t in enumerate(index.sentences[pos]) if _RIGHTS.search(t)][:2]
+            out.extend(Selected(chunk, 99, i, text, 0.0) for i, text in sentences)
+            break
+    return out
 
 
 def _lead(ctx: Context) -> str | None:

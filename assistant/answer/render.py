@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant import messages
 from assistant.answer.extractive import Selected
 from assistant.models import Chunk, Citation, LegalStatus, Persona
 from assistant.sources import format_citation, format_ref
@@ -22,10 +23,6 @@ GROUPS = (
     (LegalStatus.GUIDANCE, "Other guidance"),
     (LegalStatus.LOCAL, "Local information"),
     (LegalStatus.PROPOSAL, "Proposals — not law"),
-)
-PROPOSAL_WARNING = (
-    "These are government proposals, not law. Until Parliament changes the law, the Children and "
-    "Families Act 2014, the SEND Regulations 2014 and the 2015 Code of Practice still apply."
 )
 
 # First-use expansions for the parent voice (reading age about 11: spell things out).
@@ -76,7 +73,7 @@ def render(
         parts.insert(0, "**Draft reply — for officer review before it is sent.**")
     parts.append(body)
     if any(c.status is LegalStatus.PROPOSAL for c in chunks):
-        parts.append(f"> **Proposal, not law.** {PROPOSAL_WARNING}")
+        parts.append(f"> **Proposal, not law.** {messages.ANSWER_PROPOSAL_WARNING}")
     text = "\n\n".join(parts)
     if persona is Persona.PARENT:
         text = expand_acronyms(text)
