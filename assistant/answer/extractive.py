@@ -30,6 +30,12 @@ _TIME_FACT = re.compile(
 )
 
 
+_ASK = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?(who|what|when|where|why|how|can|could|do|does|did|is|are|should|will|would|which|must|have|has|may)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Selected:
     chunk: Chunk
@@ -83,15 +89,35 @@ class ExtractiveComposer:
         of the others — one for each part of a question that asks several things."""
         if not passages:
             return Composition([], 0.0)
-        lead = self.whole(passages[:1]).selected[:lead_sentences]
-        lead_best = self._candidates(question, query_vector, passages[:1])
+        first = self._lead_position(passages, parts)
+        ordered = [passages[first], *passages[:first], *passages[first + 1 :]]
+        lead = self.whole(ordered[:1]).selected[:lead_sentences]
+        lead_best = self._candidates(question, query_vector, ordered[:1])
         floor = self.support_ratio * max((c[0] for c in lead_best), default=0.0)
         support = self.select(
-            question, query_vector, passages[1:], max_sentences=extra, parts=parts, per_passage=1, floor=floor
+            question, query_vector, ordered[1:], max_sentences=extra, parts=parts, per_passage=1, floor=floor
         )
         shifted = [Selected(s.chunk, s.passage_rank + 1, s.sentence_index, s.text, s.score) for s in support.selected]
         best = max([support.best_sentence] + [c[1] for c in lead_best])
         return Composition(lead + shifted, best)
+
+    def _lead_position(self, passages: Sequence[Passage], parts: Sequence[tuple[str, np.ndarray]]) -> int:
+        """Which passage leads: the first, unless the question has an explicit ask ("who do I
+        complain to?") after some context, when the passage that best answers the ask leads."""
+        asks = [vector for text, vector in parts if _ASK.match(text) or text.rstrip().endswith("?")]
+        if not asks:
+            return 0
+        best, best_score = 0, -1.0
+        for rank, passage in enumerate(passages[:4]):
+            pos = self.index.position[passage.chunk.chunk_id]
+            rows = np.flatnonzero(self.index.sentence_chunk == pos)
+            if not len(rows):
+                continue
+            similarity = max(float(np.max(self.index.sentence_vectors[rows] @ v)) for v in asks)
+            score = similarity + 0.06 / (1 + rank)
+            if score > best_score:
+                best, best_score = rank, score
+        return best
 
     def select(
         self,

@@ -90,7 +90,11 @@ def sources_block(citations: Sequence[Citation]) -> str:
 
 def _grouped(selected: Sequence[Selected], numbers: dict[str, int], *, local_authority: str | None) -> str:
     sections: list[str] = []
-    for status, heading in GROUPS:
+    first_use = {}
+    for i, item in enumerate(selected):
+        first_use.setdefault(item.chunk.status, i)
+    order = sorted(GROUPS, key=lambda g: (g[0] is LegalStatus.PROPOSAL, first_use.get(g[0], len(selected))))
+    for status, heading in order:
         lines = [f"- {_clean(s.text)} [{numbers[s.chunk.chunk_id]}]" for s in selected if s.chunk.status is status]
         if not lines:
             continue
