@@ -66,12 +66,12 @@ class ExtractiveComposer:
         self.keep_ratio = keep_ratio
         self.support_ratio = support_ratio
 
-    def whole(self, passages: Sequence[Passage]) -> Composition:
-        """Every sentence of the given passages, in order: the answer to a direct look-up."""
+    def whole(self, passages: Sequence[Passage], *, sentences_each: int | None = None) -> Composition:
+        """The sentences of the given passages, in order: the answer to a direct look-up."""
         selected = [
             Selected(p.chunk, rank, i, sentence, 1.0)
             for rank, p in enumerate(passages)
-            for i, sentence in enumerate(self.index.sentences[self.index.position[p.chunk.chunk_id]])
+            for i, sentence in enumerate(self.index.sentences[self.index.position[p.chunk.chunk_id]][:sentences_each])
         ]
         return Composition(selected, 1.0)
 

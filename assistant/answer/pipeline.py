@@ -26,7 +26,7 @@ from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, Passage, Persona, Signpost
 from assistant.retrieve import Retriever
-from assistant.sources import CAFA, chunk_matches, find_refs
+from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
 from assistant.text import content_words
 
 EXTRA_SENTENCES = {Persona.PARENT: 5, Persona.ADVISER: 5, Persona.CASEWORKER: 6}
@@ -235,9 +235,11 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
         except BackendUnavailable:
             ctx.notices.append(messages.LLM_FALLBACK)
     assert ctx.query_vector is not None
-    direct = [p for p in ctx.passages if _is_direct(ctx, p)][:2] if ctx.direct else []
+    direct = sorted((p for p in ctx.passages if _is_direct(ctx, p)), key=_ref_order)[:4] if ctx.direct else []
     if direct:
-        composition = pipe.composer.whole(direct if _is_lookup(ctx.query) else direct[:1])
+        composition = pipe.composer.whole(direct[:1])
+        if len(direct) > 1 and _is_lookup(ctx.query):
+            composition = pipe.composer.whole(direct, sentences_each=3)
         if not _is_lookup(ctx.query):
             others = [p for p in ctx.passages if p not in direct]
             extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
@@ -303,6 +305,11 @@ def _lead(ctx: Context) -> str | None:
 
 def _is_direct(ctx: Context, passage: Passage) -> bool:
     return any(chunk_matches(passage.chunk.source, passage.chunk.ref, f) for f in find_refs(ctx.query))
+
+
+def _ref_order(passage: Passage) -> tuple[object, ...]:
+    ref = parse_ref(passage.chunk.ref)
+    return (ref.start or (0, 0), ref.main.zfill(4), ref.sub, passage.chunk.ref)
 
 
 def _is_lookup(query: str) -> bool:

@@ -105,10 +105,18 @@ def _grouped(selected: Sequence[Selected], numbers: dict[str, int], *, local_aut
 
 
 def _adviser(selected: Sequence[Selected], numbers: dict[str, int]) -> str:
-    lines = []
+    """One line per cited passage, the reference first: what an adviser scans for."""
+    lines: list[str] = []
+    by_chunk: dict[str, list[str]] = {}
     for s in selected:
+        by_chunk.setdefault(s.chunk.chunk_id, []).append(_clean(s.text))
+    for s in selected:
+        sentences = by_chunk.pop(s.chunk.chunk_id, None)
+        if sentences is None:
+            continue
         ref = format_ref(s.chunk.source, s.chunk.ref)
-        lines.append(f"- **{_short_source(s.chunk.source)} {ref}** ({s.chunk.status.label}): {_clean(s.text)} [{numbers[s.chunk.chunk_id]}]")
+        label = f"**{_short_source(s.chunk.source)} {ref}** ({s.chunk.status.label})"
+        lines.append(f"- {label}: {' '.join(sentences)} [{numbers[s.chunk.chunk_id]}]")
     return "\n".join(lines)
 
 
