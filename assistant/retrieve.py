@@ -25,6 +25,12 @@ from assistant.text import STOPWORDS
 RRF_K = 60
 GLOSSARY = "SEND Assistant glossary"
 _LEGAL = re.compile(r"\b(law|legal|legally|lawful|unlawful|statutory|duty|duties|must they|obliged|required to)\b", re.IGNORECASE)
+_REFORM = re.compile(
+    r"\b(reforms?|white paper|green paper|improvement plan|proposals?|proposed|bill|king'?s speech|consultation|"
+    r"isps?|individual support plans?|national (?:inclusion )?standards|scrap\w*|abolish\w*|getting rid|new law|"
+    r"changes? to the law|government plans?|future|2026|2027|2028|2029|2030)\b",
+    re.IGNORECASE,
+)
 _DEFINITION = re.compile(r"\b(what (?:is|are|does)|what's|whats|meaning of|stand for|stands for|define|definition)\b", re.IGNORECASE)
 
 
@@ -115,6 +121,7 @@ class Retriever:
         sentence_best = self._best_sentences(pool, vector)
         wants_definition = bool(_DEFINITION.search(question))
         wants_law = bool(_LEGAL.search(question))
+        wants_reform = bool(_REFORM.search(question))
         phrases = _phrases(question)
         final: dict[int, float] = {}
         for pos in pool:
@@ -126,6 +133,8 @@ class Retriever:
             )
             if chunk.source == GLOSSARY and not wants_definition:
                 score -= 0.08
+            if chunk.status is LegalStatus.PROPOSAL and not wants_reform:
+                score -= 0.06
             if wants_law and chunk.status is LegalStatus.LAW:
                 score += 0.04
             if pos in direct_hits:
