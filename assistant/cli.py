@@ -105,6 +105,11 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     """
     import uvicorn
 
+    from assistant.admin_cli import index_problem, server_log_config
+
+    problem = index_problem(settings)
+    if problem:
+        print(f"send-assistant: {problem}\nServing anyway: /api/chat answers 503 until the index is rebuilt.", file=sys.stderr, flush=True)
     print(f"SEND Assistant on http://{args.host}:{args.port}  (API docs: /docs)", flush=True)
     uvicorn.run(
         "assistant.api.app:create_app",
@@ -114,6 +119,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         timeout_graceful_shutdown=20,
         log_level="info",
+        log_config=server_log_config(settings),
     )
     return 0
 

@@ -53,6 +53,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         pass
     else:
         app.include_router(tools_routes.router)
+    from assistant.api import admin, security
+
+    admin.install(app, settings)
+    security.install(app, settings)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app
