@@ -25,6 +25,7 @@ from assistant.answer.render import render, sources_block
 from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, Passage, Persona, Signpost
+from assistant.redact import PERSONAL_DATA_NOTICE, redact
 from assistant.retrieve import Retriever
 from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
 from assistant.text import content_words
@@ -175,6 +176,12 @@ def screen(pipe: Pipeline, ctx: Context) -> None:
         ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason)
 
 
+def notice_personal_data(pipe: Pipeline, ctx: Context) -> None:
+    """Kindly say so when a message holds personal details: they are redacted before storage."""
+    if redact(ctx.message).has_personal_data:
+        ctx.notices.append(PERSONAL_DATA_NOTICE)
+
+
 def condense_follow_up(pipe: Pipeline, ctx: Context) -> None:
     """Resolve "and how long do they have for that?" against the earlier turns."""
     answered = [t for t in ctx.history if t.status == AnswerStatus.ANSWERED.value and t.query]
@@ -232,7 +239,8 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
         return
     if pipe.generator is not None:
         try:
-            text, chunks = pipe.generator.generate(ctx.query, ctx.passages, persona=ctx.persona)
+            question = redact(ctx.query).text  # nothing personal leaves for an LLM backend
+            text, chunks = pipe.generator.generate(question, ctx.passages, persona=ctx.persona)
             ctx.text, ctx.chunks, ctx.engine = text, chunks, pipe.generator.name
             return
         except BackendUnavailable:
@@ -335,6 +343,7 @@ def _unique(signposts: Sequence[Signpost]) -> list[Signpost]:
 
 STEPS: tuple[Step, ...] = (
     screen,
+    notice_personal_data,
     condense_follow_up,
     use_tools,
     refuse_data_requests,
