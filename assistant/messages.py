@@ -237,6 +237,7 @@ PARENT_NEXT_STEP = (
     "contact your local SENDIASS for free, impartial advice, and keep a written record of dates and letters."
 )
 ANSWER_PROPOSAL_WARNING = (
-    "These are government proposals, not law. Until Parliament changes the law, the Children and "
-    "Families Act 2014, the SEND Regulations 2014 and the 2015 Code of Practice still apply."
+    "These are government proposals and are not law yet. Current law still applies: the Children and "
+    "Families Act 2014, the SEND Regulations 2014 and the 2015 Code of Practice stay in force until "
+    "Parliament changes them, so families' rights today have not changed."
 )
