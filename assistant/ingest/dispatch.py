@@ -1,0 +1,198 @@
+"""One ingest, whatever the kind: detect the kind, parse, then save the source's documents.
+
+Parsing happens first and completely; only a successful parse replaces the source's stored
+documents (one JSONL file per source + local authority, swapped atomically). A bad file, a
+failed download or a crash half-way therefore leaves everything already ingested and indexed
+as it was. Indexing is the caller's next step (`services.run_index`).
+
+    >>> detect_kind("https://www.legislation.gov.uk/uksi/2014/1530/data.xml")
+    'legislation'
+    >>> source_key("North Lincolnshire Local Offer directory", "North Lincolnshire")
+    'north-lincolnshire-local-offer-directory--north-lincolnshire'
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from assistant.config import Settings
+from assistant.docstore import save_documents, slug, sources_dir
+from assistant.errors import IngestError
+from assistant.ingest.common import USER_AGENT, IngestResult, Progress
+from assistant.models import LegalStatus
+
+KINDS = ("oruk", "pdf", "legislation", "html", "docx")
+SUPPORTED = ".json (ORUK), .pdf, .docx, .xml or .html (legislation.gov.uk or a web page), .txt (a list of URLs), or a URL"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to ingest and how to label it: the same fields as a sources-file entry."""
+
+    path_or_url: str
+    status: LegalStatus
+    source: str | None = None
+    local_authority: str | None = None
+    kind: str | None = None
+    url: str | None = None  # the public address of a local file, for citations
+    delay: float = 1.0  # seconds between two requests to one web site
+
+
+@dataclass
+class Ingested:
+    source: str
+    key: str
+    kind: str
+    result: IngestResult
+    previous: int = 0  # documents this source had before
+    path: Path = field(default_factory=Path)
+
+
+def is_url(target: str) -> bool:
+    return urlparse(target).scheme in ("http", "https")
+
+
+def source_key(source: str, local_authority: str | None) -> str:
+    return slug(source) + (f"--{slug(local_authority)}" if local_authority else "")
+
+
+def detect_kind(target: str) -> str:
+    """The kind of a path or URL, from its address, extension and first bytes."""
+    if is_url(target):
+        parts = urlparse(target)
+        path = parts.path.lower()
+        if (parts.hostname or "").endswith("legislation.gov.uk"):
+            return "legislation"
+        for suffix, kind in ((".pdf", "pdf"), (".docx", "docx"), (".json", "oruk")):
+            if path.endswith(suffix):
+                return kind
+        if re.search(r"/h?services/?$", path) or "servicedirectory" in path or "openreferral" in path:
+            return "oruk"
+        return "html"
+    path = Path(target)
+    if not path.exists():
+        raise IngestError(f"{target}: no such file")
+    if path.is_dir():
+        raise IngestError(f"{target} is a folder: give one file, or list several in a sources file")
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if suffix == ".pdf" or head.startswith(b"%PDF"):
+        return "pdf"
+    if suffix == ".docx":
+        return "docx"
+    if suffix == ".doc":
+        raise IngestError(f"{target} is an old Word .doc file: save it as .docx and ingest that")
+    if suffix == ".json" or head.lstrip()[:1] in (b"[", b"{"):
+        return "oruk"
+    if suffix in (".xml", ".html", ".htm"):
+        legislation = b"legislation.gov.uk" in head or b"<Legislation" in head or b"viewLegContents" in path.read_bytes()
+        return "legislation" if legislation else "html"
+    if suffix in (".txt", ".urls"):
+        return "html"
+    raise IngestError(f"unsupported file type {suffix or '(no extension)'} for {target}: use {SUPPORTED}, or give --kind")
+
+
+def ingest(settings: Settings, request: Request, *, progress: Progress | None = None) -> Ingested:
+    """Parse `request` and, only if that worked, replace the source's stored documents."""
+    kind = request.kind or detect_kind(request.path_or_url)
+    if kind not in KINDS:
+        raise IngestError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    if request.status is LegalStatus.LOCAL and not request.local_authority:
+        raise IngestError("local information needs --local-authority (e.g. \"North Lincolnshire\")")
+    source, result = _parse(settings, request, kind, progress)
+    if not result.documents:
+        raise IngestError(f"{request.path_or_url} gave no documents; nothing was changed")
+    key = source_key(source, request.local_authority)
+    previous = _count(sources_dir(settings.data_dir) / f"{key}.jsonl")
+    path = save_documents(settings.data_dir, key, result.documents)
+    return Ingested(source=source, key=key, kind=kind, result=result, previous=previous, path=path)
+
+
+def _parse(settings: Settings, request: Request, kind: str, progress: Progress | None) -> tuple[str, IngestResult]:
+    target, la, status = request.path_or_url, request.local_authority, request.status
+    if kind == "oruk":
+        from assistant.ingest import oruk
+
+        if status is not LegalStatus.LOCAL:
+            raise IngestError(f"ORUK services are local information: use --status local, not {status.value}")
+        source = request.source or oruk.default_source(la)
+        if is_url(target):
+            from assistant.ingest.oruk_live import fetch_services
+
+            records = fetch_services(target, progress=progress)
+            return source, oruk.parse_services(records, local_authority=la, source=source)
+        return source, oruk.load_file(Path(target), local_authority=la, source=source)
+    if kind == "html":
+        from assistant.ingest.html_ingest import ingest_html
+
+        return ingest_html(settings, request, progress=progress, delay=request.delay)
+    with _local_copy(target, kind) as path:
+        if kind == "pdf":
+            from assistant.ingest.pdf import load_pdf
+
+            if not request.source:
+                raise IngestError('give --source for a PDF, e.g. --source "SEND Code of Practice 2015"')
+            result = load_pdf(path, source=request.source, status=status, url=request.url or (target if is_url(target) else None), local_authority=la, progress=progress)
+        elif kind == "legislation":
+            from assistant.ingest.legislation import load_legislation
+
+            result = load_legislation(path, status=status, source=request.source, url=target if is_url(target) else request.url)
+        else:
+            from assistant.ingest.docx import load_docx
+
+            result = load_docx(path, source=request.source, status=status, url=request.url, local_authority=la)
+    if la:
+        result.documents = [d if d.local_authority == la else replace(d, local_authority=la) for d in result.documents]
+    return result.documents[0].source, result
+
+
+class _local_copy:
+    """A local path for a file, downloading a URL to a temporary file first."""
+
+    def __init__(self, target: str, kind: str) -> None:
+        self.target, self.kind = target, kind
+        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> Path:
+        if not is_url(self.target):
+            return Path(self.target)
+        self.tmp = tempfile.TemporaryDirectory(prefix="send-ingest-")
+        path = Path(self.tmp.name) / (Path(urlparse(self.target).path).name or "download")
+        path.write_bytes(download(self.target))
+        return path
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tmp is not None:
+            self.tmp.cleanup()
+
+
+def download(url: str, *, timeout: float = 60.0, retries: int = 2) -> bytes:
+    """GET a whole file, retrying timeouts and 5xx; IngestError with the reason otherwise."""
+    problem = ""
+    with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True) as client:
+        for _ in range(retries + 1):
+            try:
+                response = client.get(url)
+            except httpx.HTTPError as exc:
+                problem = f"{exc.__class__.__name__}: {exc}"
+                continue
+            if response.status_code < 400:
+                return response.content
+            problem = f"HTTP {response.status_code}"
+            if response.status_code < 500:
+                break
+    raise IngestError(f"could not download {url} ({problem}); nothing was changed")
+
+
+def _count(path: Path) -> int:
+    try:
+        return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    except OSError:
+        return 0
