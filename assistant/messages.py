@@ -229,6 +229,19 @@ NO_LOCAL_DATA = (
     "Local Offer, not local statistics or budgets. The Department for Education publishes EHC plan "
     "statistics for every local authority, and the council's own published reports hold its budget figures."
 )
+NO_PREDICTION = (
+    "I can't predict how an appeal or an application will turn out: that depends on the evidence "
+    "and on the people deciding it. What I can do is explain the law the decision must follow. "
+    "Your local SENDIASS or IPSEA can look at your evidence with you."
+)
+NO_NAMED_CONTACTS = (
+    "I don't have contact details for named members of staff, and I don't share them. The local "
+    "authority's SEN team, or the school's office, can put you in touch with the right person."
+)
+NO_SCHOOL_RANKING = (
+    "I don't have information to compare or rank schools. The Local Offer lists local schools and "
+    "provision, and you can visit them, read their SEN information reports and ask the SEN team."
+)
 LLM_FALLBACK = "The writing model was unavailable, so this answer was put together directly from the sources."
 PARENT_LEAD = "Here is what the law and guidance say. Each point links to its source."
 CASEWORKER_LEAD = "Summary of the duties that apply (check the case facts before relying on it):"

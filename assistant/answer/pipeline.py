@@ -1,6 +1,6 @@
 """The answer flow, in one place: a literal list of small steps over one context.
 
-    STEPS = (screen, condense_follow_up, use_tools, refuse_data_requests,
+    STEPS = (screen, screen_semantic, condense_follow_up, use_tools, refuse_data_requests,
              retrieve, compose, check_grounding, add_signposts)
 
 Each step reads and writes the context; any step may end the flow with `ctx.abort(...)`,
@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from assistant import messages
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
+from assistant.answer.scope import unanswerable
 from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, Passage, Persona, Signpost
@@ -30,19 +31,13 @@ from assistant.retrieve import Retriever
 from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
 from assistant.text import content_words
 
+if TYPE_CHECKING:
+    from assistant.guardrails.semantic import SemanticSafety
+
 EXTRA_SENTENCES = {Persona.PARENT: 5, Persona.ADVISER: 5, Persona.CASEWORKER: 6}
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|what about|how about|then|ok|okay|what if|does that|is that|can they|can i|"
     r"how long|when|who|why)\b|\b(that|this|it|they|them|those|there)\b",
-    re.IGNORECASE,
-)
-_DATA_REQUEST = re.compile(
-    r"\b(how many|what percentage|what proportion|what share|statistics|stats|figures|data on|allocation|"
-    r"high needs block|how much (?:did|does|do) (?:we|our|the council)|spen[dt] on|league table|ranking)\b",
-    re.IGNORECASE,
-)
-_OUR_AREA = re.compile(
-    r"\b(our|my|this) (council|authority|la|area|borough|county)\b|\blast (?:year|month|term)\b|\b20\d\d[-/]\d\d\b",
     re.IGNORECASE,
 )
 _DECISION = re.compile(
@@ -115,6 +110,7 @@ class Pipeline:
         generator: Generator | None = None,
         min_relevance: float = 0.30,
         local_signposts: Callable[[str | None], list[Signpost]] | None = None,
+        semantic_safety: SemanticSafety | None = None,
     ) -> None:
         self.retriever = retriever
         self.composer = composer
@@ -124,6 +120,7 @@ class Pipeline:
         self.generator = generator
         self.min_relevance = min_relevance
         self.local_signposts = local_signposts or (lambda la: [])
+        self.semantic_safety = semantic_safety
 
     def answer(
         self,
@@ -176,6 +173,15 @@ def screen(pipe: Pipeline, ctx: Context) -> None:
         ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason)
 
 
+def screen_semantic(pipe: Pipeline, ctx: Context) -> None:
+    """A second safeguarding check, by meaning, for risk phrased in ways the rules never saw."""
+    if pipe.semantic_safety is None:
+        return
+    verdict = pipe.semantic_safety.check(ctx.query)
+    if verdict is not None:
+        ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason)
+
+
 def notice_personal_data(pipe: Pipeline, ctx: Context) -> None:
     """Kindly say so when a message holds personal details: they are redacted before storage."""
     if redact(ctx.message).has_personal_data:
@@ -209,16 +215,22 @@ def use_tools(pipe: Pipeline, ctx: Context) -> None:
 
 
 def refuse_data_requests(pipe: Pipeline, ctx: Context) -> None:
-    """Council-specific statistics are not in the sources: say so rather than invent them."""
+    """Local figures, predictions, named staff and school rankings are not in the sources:
+    say so rather than answer a neighbouring question."""
     if ctx.by_tool:
         return
-    if _DATA_REQUEST.search(ctx.query) and _OUR_AREA.search(ctx.query):
-        ctx.abort(
-            status=AnswerStatus.ABSTAINED,
-            text=messages.NO_LOCAL_DATA,
-            signposts=[messages.DFE_STATISTICS, messages.SENDIASS],
-            reason="local_figures",
-        )
+    kind = unanswerable(ctx.query)
+    if kind is not None:
+        text, signposts = _UNANSWERABLE[kind]
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=text, signposts=signposts, reason=kind)
+
+
+_UNANSWERABLE = {
+    "local_figures": (messages.NO_LOCAL_DATA, [messages.DFE_STATISTICS, messages.SENDIASS]),
+    "prediction": (messages.NO_PREDICTION, [messages.SENDIASS, messages.IPSEA]),
+    "named_contact": (messages.NO_NAMED_CONTACTS, [messages.SENDIASS]),
+    "school_ranking": (messages.NO_SCHOOL_RANKING, [messages.SENDIASS]),
+}
 
 
 def retrieve(pipe: Pipeline, ctx: Context) -> None:
@@ -343,6 +355,7 @@ def _unique(signposts: Sequence[Signpost]) -> list[Signpost]:
 
 STEPS: tuple[Step, ...] = (
     screen,
+    screen_semantic,
     notice_personal_data,
     condense_follow_up,
     use_tools,
