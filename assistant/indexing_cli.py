@@ -12,10 +12,13 @@ from assistant.services import all_documents, make_embedder, model_name, store_f
 
 def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bool = False) -> int:
     console = Console(stderr=True)
+    from assistant.ingest.sources_file import ingest_listed_sources  # the sources file is ingested first
+
+    failures = ingest_listed_sources(settings, console)
     documents = all_documents(settings)
     if if_stale and not rebuild and is_up_to_date(settings.index_dir, documents, model_name(settings)):
         console.print(f"Index is up to date ({len(documents)} documents).")
-        return 0
+        return 1 if failures else 0
     embedder = make_embedder(settings)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(), console=console) as progress:
         task = progress.add_task("Embedding", total=None)
@@ -37,4 +40,4 @@ def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bo
         f"{summary.skipped_unchanged} unchanged (skipped), {summary.added} added, {summary.replaced} replaced, "
         f"{summary.removed} removed; {summary.embedded} chunks embedded. Build {summary.build}."
     )
-    return 0
+    return 1 if failures else 0

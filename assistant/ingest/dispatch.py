@@ -110,7 +110,7 @@ def ingest(settings: Settings, request: Request, *, progress: Progress | None = 
     if not result.documents:
         raise IngestError(f"{request.path_or_url} gave no documents; nothing was changed")
     key = source_key(source, request.local_authority)
-    previous = _count(sources_dir(settings.data_dir) / f"{key}.jsonl")
+    previous = _count(sources_dir(settings.data_dir) / f"{slug(key)}.jsonl")
     path = save_documents(settings.data_dir, key, result.documents)
     return Ingested(source=source, key=key, kind=kind, result=result, previous=previous, path=path)
 
