@@ -230,7 +230,7 @@ NO_LOCAL_DATA = (
     "statistics for every local authority, and the council's own published reports hold its budget figures."
 )
 NO_PREDICTION = (
-    "I can't predict how an appeal or an application will turn out: that depends on the evidence "
+    "I don't have a way to predict how an appeal or an application will turn out: that depends on the evidence "
     "and on the people deciding it. What I can do is explain the law the decision must follow. "
     "Your local SENDIASS or IPSEA can look at your evidence with you."
 )

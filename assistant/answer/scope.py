@@ -15,7 +15,7 @@ _FIGURES = re.compile(
     r"\b(what percentage|what proportion|what share|statistics|stats|figures|allocation|high needs block|"
     r"hourly rate|rate (?:do|does|did) .{0,30}\bpay|top-?up (?:value|rate|funding)|banding matrix|band \d+|"
     r"average wait|waiting list at|league table|how much (?:did|does|do) (?:we|our|the council) spend|"
-    r"how many (?:\w+ )?(?:appeals|plans|ehcps|ehc plans|children|pupils|places|requests|tribunals|cases|complaints))\b",
+    r"how many (?:\w+ ){0,3}(?:appeals|plans|ehcps|ehc plans|children|pupils|places|requests|tribunals|cases|complaints))\b",
     re.IGNORECASE,
 )
 _PREDICTION = re.compile(

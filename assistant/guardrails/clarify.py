@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from assistant import messages
 from assistant.guardrails._text import any_of, fold, has_send_terms
+from assistant.sources import find_refs
 
 __all__ = ["check", "fold", "question"]
 
@@ -38,7 +39,7 @@ _SAME = re.compile(any_of(r"same|similar|different|apply|applies|too|also|mine|o
 
 def check(folded: str, *, history: Sequence[str] = ()) -> str | None:
     """``"no_context"`` if the folded message cannot be answered without earlier turns."""
-    if any(turn.strip() for turn in history) or has_send_terms(folded):
+    if any(turn.strip() for turn in history) or has_send_terms(folded) or find_refs(folded):
         return None
     if GREETING.match(folded):
         return "no_context"
