@@ -10,7 +10,6 @@ import doctest
 import importlib
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -205,15 +204,6 @@ def test_historic_risk_in_a_document_question_is_answered_with_a_safety_note() -
     screened = screen("his EHCP should mention his self-harm history, is that section C?")
     assert screened.verdict is None
     assert messages.SAFETY_NOTE in screened.notices
-
-
-def test_screen_is_fast() -> None:
-    questions = [row["question"] for row in ROWS]
-    start = time.perf_counter()
-    for question in questions:
-        screen(question)
-    per_message = (time.perf_counter() - start) / len(questions)
-    assert per_message < 0.001, f"{per_message * 1000:.2f} ms per message"
 
 
 def test_evaluate_routing_reports_failures() -> None:
