@@ -47,6 +47,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from assistant.api import chat, pages
 
     app.include_router(chat.router)
+    from assistant.api import openai_compat
+
+    app.include_router(openai_compat.router)
     try:
         from assistant.api import tools_routes
     except ImportError:
