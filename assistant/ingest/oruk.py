@@ -133,7 +133,7 @@ def _document(record: Record, name: str, doc_id: str, source: str, la: str, with
     )
 
 
-def service_text(record: Record, name: str, withheld: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+def service_text(record: Record, name: str, withheld: frozenset[str] | set[str] = frozenset()) -> str:
     """The service as plain text: what it is, who it is for, ages, fees, how to reach it."""
     description = html_to_text(_text(record.get("description")))
     if description and not description.startswith("- "):
@@ -201,7 +201,7 @@ def _fees(record: Record) -> str:
     return "; ".join(x for x in [fees, *options] if x and x.lower() != "fees_description")
 
 
-def _contact(record: Record, withheld: set[str]) -> list[str]:
+def _contact(record: Record, withheld: frozenset[str] | set[str]) -> list[str]:
     out = []
     url = _text(record.get("url"))
     if url.startswith(("http://", "https://")) and not _has_withheld(url, withheld):
@@ -236,7 +236,7 @@ def _sentence(text: str) -> str:
     return text if not text or text.endswith((".", "!", "?")) else text + "."
 
 
-def _has_withheld(text: str, withheld: set[str]) -> bool:
+def _has_withheld(text: str, withheld: frozenset[str] | set[str]) -> bool:
     return any(email in text.lower() for email in withheld)
 
 
