@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test index serve eval bench browser-deps clean
+.PHONY: run test install install-test system-test-deps index serve eval bench clean
 
 run: install index serve
 
@@ -38,7 +38,16 @@ index: install
 serve: install
 	$(BIN)/send-assistant serve --host $(HOST) --port $(PORT)
 
-test: install-test
+# Debian's Chromium (browser tests, driven by Playwright) and PostgreSQL (storage tests).
+# Installed when missing and when we can (root or sudo); otherwise those tests skip and say why.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+system-test-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium postgresql >/dev/null) \
+	  || echo "note: could not install chromium/postgresql; browser and PostgreSQL tests will be skipped"; \
+	fi
+
+test: install-test system-test-deps
 	$(BIN)/send-assistant corpus check
 	$(BIN)/python -m pytest -q
 
