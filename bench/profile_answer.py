@@ -1,0 +1,146 @@
+"""Where the time goes when /api/chat answers: per pipeline step, per component, and a profile.
+
+    python bench/profile_answer.py --data-dir data              (needs a built index)
+    python bench/profile_answer.py --data-dir data --html profile.html
+
+In-process, no HTTP: the answer path only. Prints the mean time of each pipeline step, of the
+main components called alone (question embedding, Chroma query, BM25, sentence rerank, the
+conversation store), and a pyinstrument profile of `--rounds` answers (cProfile if pyinstrument
+is not installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import QUESTIONS  # noqa: E402
+
+
+def mean_ms(fn: Callable[[], Any], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.mean(times) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("SEND_ASSISTANT_DATA_DIR", "data")))
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads before answering")
+    parser.add_argument("--html", type=Path, default=None, help="also write pyinstrument's HTML profile here")
+    args = parser.parse_args(argv)
+
+    import assistant.answer.pipeline as pipeline_module
+    from assistant.config import Settings
+    from assistant.conversations import Turn
+    from assistant.services import build_services
+
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    settings = Settings(data_dir=args.data_dir.resolve(), database_url=f"sqlite:///{Path('/tmp') / f'profile-{uuid.uuid4().hex}.db'}")
+    started = time.perf_counter()
+    services = build_services(settings)
+    pipeline = services.ensure_ready()
+    print(f"services built and index loaded in {time.perf_counter() - started:.1f} s; {len(services.index.chunks)} chunks")  # type: ignore[union-attr]
+
+    step_times: dict[str, list[float]] = defaultdict(list)
+
+    def timed(step: Callable[..., None]) -> Callable[..., None]:
+        def run(pipe: Any, ctx: Any) -> None:
+            began = time.perf_counter()
+            step(pipe, ctx)
+            step_times[step.__name__].append((time.perf_counter() - began) * 1000)
+
+        run.__name__ = step.__name__
+        return run
+
+    for q in QUESTIONS:  # warm
+        pipeline.answer(q)
+    original = pipeline_module.STEPS
+    pipeline_module.STEPS = tuple(timed(s) for s in original)
+    total = []
+    try:
+        for i in range(args.rounds):
+            began = time.perf_counter()
+            pipeline.answer(QUESTIONS[i % len(QUESTIONS)])
+            total.append((time.perf_counter() - began) * 1000)
+    finally:
+        pipeline_module.STEPS = original
+    print(f"\npipeline.answer: mean {statistics.mean(total):.1f} ms, median {statistics.median(total):.1f} ms over {args.rounds}")
+    for name, values in step_times.items():
+        print(f"  {name:<22} mean {statistics.mean(values):7.2f} ms   max {max(values):7.2f} ms")
+
+    index, embedder, retriever = services.index, services.embedder, pipeline.retriever
+    assert index is not None
+    question = QUESTIONS[0]
+    vector = embedder.embed([question])[0]
+    mask = index.mask(None)
+    conversations = services.conversations
+    rounds = max(20, args.rounds // 2)
+    print("\ncomponents called alone (mean):")
+    components: list[tuple[str, Callable[[], Any]]] = [
+        ("embed one question (MiniLM)", lambda: embedder.embed([question])),
+        ("embed question + 2 parts", lambda: embedder.embed([question, "who decides", "how long does it take"])),
+        ("Chroma query, 40 candidates", lambda: index.store.query(vector, top_k=40, local_authority=None)),
+        ("BM25 scores", lambda: index.keyword.scores(question, mask)),
+        ("sentence rerank (24 chunks)", lambda: retriever._best_sentences(list(range(24)), vector)),
+        ("retriever.retrieve (all)", lambda: retriever.retrieve(question)),
+        ("conversation history read", lambda: conversations.history("c-profile")),
+        ("conversation turn write", lambda: conversations.append("c-profile", Turn(question="q", query="q", status="answered"))),
+        ("services.ensure_ready (per request)", services.ensure_ready),
+    ]
+    for name, fn in components:
+        print(f"  {name:<36} {mean_ms(fn, rounds):8.2f} ms")
+
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        profile = cProfile.Profile()
+        profile.enable()
+        for i in range(args.rounds):
+            pipeline.answer(QUESTIONS[i % len(QUESTIONS)])
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+        return 0
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for i in range(args.rounds):
+        pipeline.answer(QUESTIONS[i % len(QUESTIONS)])
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=True) if _has_short_mode() else profiler.output_text(unicode=False, color=False))
+    if args.html:
+        args.html.write_text(profiler.output_html())
+    return 0
+
+
+def _has_short_mode() -> bool:
+    import inspect
+
+    from pyinstrument import Profiler
+
+    return "short_mode" in inspect.signature(Profiler.output_text).parameters
+
+
+if __name__ == "__main__":
+    sys.exit(main())
