@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
 from assistant.errors import BackendUnavailable, IndexMissing
+from assistant.guardrails.semantic import SemanticSafety
 from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, load_index
 from assistant.ingest.markdown import load_corpus
 from assistant.models import Document
@@ -116,6 +118,12 @@ class Services:
         return report
 
 
+@lru_cache(maxsize=4)
+def semantic_safety(embedder: Embedder) -> SemanticSafety:
+    """The safeguarding check by meaning; its exemplars are embedded once per embedder."""
+    return SemanticSafety.from_files(embedder)
+
+
 def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, conversations: Any) -> Pipeline:
     from assistant.guardrails import screen
 
@@ -136,6 +144,7 @@ def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, c
         detect_tool=detect_tool,
         generator=generator,
         min_relevance=settings.min_relevance,
+        semantic_safety=semantic_safety(embedder),
     )
 
 

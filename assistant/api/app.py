@@ -44,9 +44,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.templates = make_templates(WEB_DIR)
     _install_error_handlers(app)
 
-    from assistant.api import chat, pages
+    from assistant.api import chat, feedback, pages, stream
+    from assistant.api.embedding_policy import install_embed_policy
 
+    install_embed_policy(app, settings)
     app.include_router(chat.router)
+    app.include_router(stream.router)
+    app.include_router(feedback.router)
     from assistant.api import openai_compat
 
     app.include_router(openai_compat.router)
@@ -56,6 +60,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         pass
     else:
         app.include_router(tools_routes.router)
+        from assistant.api import tools_pages
+
+        tools_pages.install(app)
     from assistant.api import admin, security
 
     admin.install(app, settings)

@@ -1,0 +1,128 @@
+"""Feedback on an answer: POST /api/feedback (JSON) and POST /feedback (the form without JavaScript).
+
+The question is stored with the feedback only when the user ticked "You can keep my question
+to improve the service", and then only as the conversation store already holds it (redacted).
+The client never sends the question text: the turn number points at it.
+
+    curl -X POST localhost:8000/api/feedback -H 'content-type: application/json' \
+         -d '{"conversation_id": "…", "helpful": false, "reasons": ["hard_to_understand"]}'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api.deps import ServicesDep
+from assistant.api.pages import LAYOUTS, chat_context, render_chat, transcripts, with_feedback
+from assistant.api.rendering import FEEDBACK_REASONS
+from assistant.conversations import Feedback
+from assistant.services import Services
+
+router = APIRouter(tags=["feedback"])
+
+Reason = Literal["not_answered", "hard_to_understand", "looks_wrong", "sources_not_helpful"]
+MAX_COMMENT_CHARS = 500
+_MAX_HISTORY = 1000
+NOT_FOUND = "We could not find that conversation. It may have been deleted."
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    conversation_id: str = Field(..., min_length=1, max_length=64)
+    helpful: bool
+    turn: int | None = Field(None, ge=1, description="Which answer in the conversation (1 is the first); default: the latest")
+    reasons: list[Reason] = Field(default_factory=list, max_length=len(FEEDBACK_REASONS))
+    comment: str = Field("", max_length=MAX_COMMENT_CHARS, description="A short note; names are redacted before storing")
+    keep_question: bool = Field(False, description="The user agreed that their (redacted) question is kept with the feedback")
+
+
+class FeedbackCreated(BaseModel):
+    id: str
+
+
+class ConversationNotFound(LookupError):
+    pass
+
+
+def store_feedback(services: Services, body: FeedbackIn) -> str:
+    """Store the feedback; the question goes with it only when `keep_question` is true."""
+    history = services.conversations.history(body.conversation_id, limit=_MAX_HISTORY)
+    if not history:
+        raise ConversationNotFound(body.conversation_id)
+    question = None
+    if body.keep_question:
+        index = (body.turn or len(history)) - 1
+        question = history[min(index, len(history) - 1)].question or None
+    reasons: list[str] = list(dict.fromkeys(body.reasons))
+    if body.comment.strip():
+        reasons.append(f"comment: {body.comment.strip()}")
+    return services.conversations.add_feedback(
+        Feedback(conversation_id=body.conversation_id, helpful=body.helpful, reasons="; ".join(reasons), message_text=question)
+    )
+
+
+@router.post(
+    "/api/feedback",
+    status_code=201,
+    response_model=FeedbackCreated,
+    responses={404: {"description": "No such conversation"}, 422: {"description": "Invalid request"}},
+    summary="Say whether an answer helped",
+)
+async def feedback_api(body: FeedbackIn, services: ServicesDep) -> FeedbackCreated:
+    try:
+        feedback_id = await run_in_threadpool(store_feedback, services, body)
+    except ConversationNotFound:
+        raise HTTPException(status_code=404, detail=NOT_FOUND) from None
+    return FeedbackCreated(id=feedback_id)
+
+
+@router.post("/feedback", response_class=HTMLResponse, include_in_schema=False)
+async def feedback_form(
+    request: Request,
+    services: ServicesDep,
+    conversation_id: Annotated[str, Form()] = "",
+    turn: Annotated[int, Form()] = 0,
+    helpful: Annotated[str, Form()] = "",
+    reasons: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    comment: Annotated[str, Form()] = "",
+    keep_question: Annotated[str, Form()] = "",
+    layout: Annotated[str, Form()] = "full",
+    colour: Annotated[str, Form()] = "",
+    persona: Annotated[str, Form()] = "parent",
+    local_authority: Annotated[str, Form()] = "",
+    fixed_local_authority: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The feedback form without JavaScript: store it, then show the conversation again with thanks."""
+    layout = layout if layout in LAYOUTS else "full"
+    cid = conversation_id.strip()[:64]
+    turns = transcripts(request).get(cid)
+    number = turn if turn >= 1 else (turns[-1].number if turns else 1)
+    base = {
+        "layout": layout, "colour": colour, "conversation_id": cid, "persona": persona,
+        "local_authority": local_authority[:100], "fixed_local_authority": fixed_local_authority[:100],
+    }
+    if helpful not in ("yes", "no"):
+        shown = any(t.number == number for t in turns)
+        context = chat_context(
+            services, **base, turns=with_feedback(turns, number, error="Choose yes or no"),
+            problem=f"To send feedback, choose yes or no under answer {number}.",
+            problem_link=f"#t{number}-fb-yes" if shown else None,
+        )
+        return render_chat(request, context, status_code=422)
+    body = FeedbackIn(
+        conversation_id=cid or "-", helpful=helpful == "yes", turn=number,
+        reasons=[r for r in reasons if r in FEEDBACK_REASONS],  # type: ignore[misc]
+        comment=comment[:MAX_COMMENT_CHARS], keep_question=keep_question == "yes",
+    )
+    try:
+        await run_in_threadpool(store_feedback, services, body)
+    except ConversationNotFound:
+        return render_chat(request, chat_context(services, **base, turns=turns, problem=NOT_FOUND), status_code=404)
+    context = chat_context(services, **base, turns=with_feedback(turns, number, sent=True),
+                           notice="Thank you. We have your feedback.")
+    return render_chat(request, context)

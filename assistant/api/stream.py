@@ -1,0 +1,78 @@
+"""POST /api/chat/stream: the same answer as POST /api/chat, as Server-Sent Events.
+
+The body is a ChatRequest. Events, in order:
+
+    event: meta   data: {"conversation_id": "…", "status": "answered", "turn": 2}
+    event: delta  data: {"text": "…"}        (sentence-sized pieces; joined they are the answer)
+    event: html   data: {"html": "<article …>"}   (the turn as the page renders it; for /static/app.js)
+    event: done   data: {…the ChatResponse…}
+
+Validation errors and an unavailable index are reported before the stream starts, as the
+same JSON 422 / 503 as POST /api/chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from assistant.api.chat import ask
+from assistant.api.deps import ServicesDep
+from assistant.api.pages import base_context, record_turn, templates
+from assistant.api.rendering import plain_pieces, render_fragment
+from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+DELTA_PAUSE_S = 0.02  # paces the pieces so a reader sees the answer arrive; 0 in tests is fine
+
+
+def sse(event: str, data: Any) -> str:
+    """One Server-Sent Event; JSON data keeps newlines inside the answer safe."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/chat/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "meta, delta…, html, done"},
+        422: {"description": "Invalid request"},
+        503: {"model": ErrorOut},
+    },
+    summary="Ask a question; the answer streams as Server-Sent Events",
+)
+async def chat_stream(
+    body: ChatRequest,
+    request: Request,
+    services: ServicesDep,
+    layout: Annotated[Literal["full", "embed"], Query(description="How the html event is rendered")] = "full",
+    colour: Annotated[str, Query(max_length=7)] = "",
+) -> StreamingResponse:
+    answer = await run_in_threadpool(ask, services, body)
+    response = ChatResponse.from_answer(answer)
+    turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response)
+    la = body.local_authority or ""
+    html = render_fragment(templates(request), "_partials/turn.html", {
+        **base_context(layout=layout, colour=colour), "turn": turn, "persona": body.persona.value,
+        "local_authority": la, "fixed_local_authority": la if layout == "embed" else "",
+    })
+
+    async def events() -> AsyncIterator[str]:
+        yield sse("meta", {"conversation_id": response.conversation_id, "status": response.status.value, "turn": turn.number})
+        for piece in plain_pieces(response.answer):
+            yield sse("delta", {"text": piece})
+            await asyncio.sleep(DELTA_PAUSE_S)
+        yield sse("html", {"html": html})
+        yield sse("done", response.model_dump(mode="json"))
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
