@@ -1,21 +1,30 @@
-"""Benchmarks for SEND Assistant: prints figures against the targets. Not a test.
+"""Benchmarks for SEND Assistant: prints figures against the targets (issue 9). Not a test.
 
-    python bench/run.py                       everything (builds the full index: ~2-3 minutes)
-    python bench/run.py --skip-build          serve the index in --data-dir (make bench builds it)
-    python bench/run.py --duration 10 --requests 50 --skip-build      a quick look
+    python bench/run.py                        everything (builds the full index: a few minutes)
+    python bench/run.py --skip-build           copy the index built in --data-dir instead of building one
+    python bench/run.py --duration 10 --requests 50 --skip-build --cold-starts 1      a quick look
 
-Measures, all on 127.0.0.1 against a real `send-assistant serve` process:
+Everything runs in a temporary directory of its own (index, database, server logs); --data-dir
+(default ./data) is only read: its ingested sources are copied in for the build, or with
+--skip-build its current index build is copied in. Measures, on 127.0.0.1 against a real
+`send-assistant serve` process (extractive engine, rate limit off):
 
-- index build time and peak memory for the full corpus (`send-assistant index --rebuild`);
-- cold start: process start to the first 200 from /api/chat, with a built index;
-- warm single-user latency of /api/chat (p50/p95 over --requests sequential questions);
-- throughput and p95 at 10 and 50 concurrent clients, --duration seconds each (httpx.AsyncClient);
-- the server's RSS under load (psutil: the process and its children);
-- nothing lost: every request answered, and afterwards the stored turns (and feedback, when
-  the API has a feedback route) counted in the database and compared with what was sent.
+- index build time and peak memory for the full corpus (corpus/ plus the deployment's ingested
+  sources): `send-assistant index --rebuild` timed from process start, peak RSS sampled and
+  the kernel's own high-water mark (wait4 ru_maxrss);
+- cold start: process start to the first 200 from /api/chat, with a built index (--cold-starts
+  separate processes, median and worst reported);
+- warm single-user latency of /api/chat: p50/p95 over --requests sequential questions;
+- throughput and p50/p95 at 10 and 50 concurrent clients for --duration seconds each
+  (httpx.AsyncClient); every answered chat is followed by POST /api/feedback;
+- the server's RSS under load (psutil: the process and its children, each worker's peak);
+- nothing lost: every request answered, and afterwards the stored turns and feedback rows
+  counted in the database and compared with what was sent and acknowledged.
 
-Every loop is bounded by a count or a deadline. Other load on the machine skews the figures:
-the load average is printed before and after.
+Question texts are variants of a fixed set that repeat only every 960 requests (the embedder
+caches the last 64 query vectors), so the cache of query embeddings cannot flatter the figures. Other load on
+the machine skews them: the 1-minute load average is recorded before and after each phase, and
+--max-load makes the script wait (bounded by --load-wait) for a quieter machine first.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -31,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +52,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "assistant.cli"]
 TARGETS = {"p95_one_client_ms": 60.0, "answers_per_s_50": 40.0, "p95_50_clients_s": 1.0, "cold_start_s": 8.0, "rss_per_worker_mb": 1024.0}
+FEEDBACK_PATH = "/api/feedback"
 
 QUESTIONS = [
     "How long does the council have to decide whether to do an EHC needs assessment?",
@@ -65,6 +77,20 @@ QUESTIONS = [
     "What is the difference between SEN support and an EHC plan?",
 ]
 FOLLOW_UPS = ["and how long do they have for that?", "and who can help me with that?", "what if they refuse?"]
+# Neutral openings and closings: with QUESTIONS they make 20 x 8 x 6 = 960 distinct texts.
+OPENINGS = ["", "Hello. ", "Hi, ", "Please can you tell me: ", "Quick question. ", "I am a parent. ", "Good morning. ", "Could you help? "]
+CLOSINGS = ["", " Thanks.", " Thank you.", " Many thanks.", " Thanks in advance.", " Cheers."]
+
+
+def variant(texts: list[str], n: int) -> str:
+    """The n-th distinct wording: each text, then each opening, then each closing."""
+    base = texts[n % len(texts)]
+    n //= len(texts)
+    opening = OPENINGS[n % len(OPENINGS)]
+    closing = CLOSINGS[(n // len(OPENINGS)) % len(CLOSINGS)]
+    if base[0].islower() and opening:
+        base = base[0].upper() + base[1:]
+    return f"{opening}{base}{closing}"
 
 
 def free_port() -> int:
@@ -74,10 +100,15 @@ def free_port() -> int:
 
 
 def pct(values: list[float], p: float) -> float:
+    """The nearest-rank percentile."""
     if not values:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def load1() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def tree_rss_mb(pid: int) -> tuple[float, list[float]]:
@@ -99,26 +130,65 @@ def tree_rss_mb(pid: int) -> tuple[float, list[float]]:
 def env_for(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEND_ASSISTANT_") or k == "SEND_ASSISTANT_CORPUS_DIR"}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    env.update(SEND_ASSISTANT_DATA_DIR=str(data_dir), SEND_ASSISTANT_RATE_LIMIT="none")
+    env.update(SEND_ASSISTANT_DATA_DIR=str(data_dir), SEND_ASSISTANT_RATE_LIMIT="none", SEND_ASSISTANT_LLM_BACKEND="none")
     if database_url:
         env["SEND_ASSISTANT_DATABASE_URL"] = database_url
     return env
 
 
-# --- index build ------------------------------------------------------------------------------
+def wait_for_quiet(max_load: float | None, budget: float) -> dict[str, Any]:
+    """Wait (at most `budget` seconds) until the 1-minute load average is below `max_load`."""
+    started, first = time.perf_counter(), load1()
+    if max_load is not None:
+        while load1() > max_load and time.perf_counter() - started < budget:
+            time.sleep(10)
+    return {"load_at_call": first, "waited_s": round(time.perf_counter() - started), "load_now": load1(),
+            "quiet": max_load is None or load1() <= max_load}
 
 
-def bench_index_build(data_dir: Path) -> dict[str, Any]:
+# --- index ------------------------------------------------------------------------------------
+
+
+def bench_index_build(data_dir: Path, log: Path) -> dict[str, Any]:
+    """`send-assistant index --rebuild` in its own process: wall time and peak memory."""
+    load_before = load1()
     started = time.perf_counter()
-    proc = subprocess.Popen([*CLI, "index", "--rebuild"], env=env_for(data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0.0
-    while proc.poll() is None and time.perf_counter() - started < 1800:
-        peak = max(peak, tree_rss_mb(proc.pid)[0])
-        time.sleep(0.2)
-    output = proc.communicate(timeout=60)[0]
+    with log.open("wb") as out:
+        proc = subprocess.Popen([*CLI, "index", "--rebuild"], env=env_for(data_dir), stdout=out, stderr=subprocess.STDOUT)
+    sampled, status, usage = 0.0, 0, None
+    while time.perf_counter() - started < 1800:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
+            break
+        sampled = max(sampled, tree_rss_mb(proc.pid)[0])
+        time.sleep(0.1)
+    else:
+        proc.kill()
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
+    output = log.read_text(errors="replace")
     summary = next((line for line in output.splitlines() if line.startswith("Indexed")), output[-300:])
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "exit": proc.returncode, "summary": summary.strip()}
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(max(sampled, usage.ru_maxrss / 1024 if usage else 0.0)),
+        "peak_rss_sampled_mb": round(sampled),
+        "exit": proc.returncode,
+        "summary": summary.strip(),
+        "load_before": load_before,
+        "load_after": load1(),
+    }
+
+
+def copy_current_index(source: Path, data_dir: Path) -> str:
+    """Copy only the current build of `source`'s index into `data_dir` (read-only use of source)."""
+    current = (source / "index" / "CURRENT").read_text().strip()
+    build = Path(current).name
+    target = data_dir / "index"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / "index" / build, target / build)
+    shutil.copy2(source / "index" / "CURRENT", target / "CURRENT")
+    return build
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -131,14 +201,14 @@ class Served:
     cold_start_s: float
 
 
-def start_server(data_dir: Path, database_url: str, *, workers: int, log: Path) -> Served:
+def start_server(data_dir: Path, database_url: str, *, workers: int, log: Path, question: str) -> Served:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
         [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env_for(data_dir, database_url),
-        stdout=log.open("wb"),
+        stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
     with httpx.Client(timeout=30) as client:
@@ -146,11 +216,11 @@ def start_server(data_dir: Path, database_url: str, *, workers: int, log: Path) 
             if process.poll() is not None:
                 raise SystemExit(f"the server exited with {process.returncode}; see {log}")
             try:
-                if client.post(url + "/api/chat", json={"message": QUESTIONS[0]}).status_code == 200:
+                if client.post(url + "/api/chat", json={"message": question}).status_code == 200:
                     return Served(process, url, time.perf_counter() - started)
             except httpx.HTTPError:
                 pass
-            time.sleep(0.05)
+            time.sleep(0.02)
     process.kill()
     raise SystemExit(f"no answer from the server within 300 s; see {log}")
 
@@ -161,6 +231,7 @@ def stop_server(served: Served) -> None:
         served.process.wait(30)
     except subprocess.TimeoutExpired:
         served.process.kill()
+        served.process.wait(30)
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -169,65 +240,82 @@ def stop_server(served: Served) -> None:
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
+    feedback_latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    answer_status: Counter[str] = field(default_factory=Counter)
+    engines: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     attempts: int = 0
     answered: int = 0  # 200s from /api/chat: each stores one turn
-    feedback_sent: int = 0
+    feedback_attempts: int = 0
+    feedback_stored: int = 0  # 201s from /api/feedback: each stores one row
 
-    def add(self, status: int, seconds: float) -> None:
-        self.statuses[status] = self.statuses.get(status, 0) + 1
+    def chat(self, response: httpx.Response, seconds: float) -> str | None:
+        self.statuses[response.status_code] += 1
         self.latencies.append(seconds)
-        if status == 200:
-            self.answered += 1
-        else:
-            self.errors.append(f"HTTP {status}")
+        if response.status_code != 200:
+            self.errors.append(f"chat HTTP {response.status_code}")
+            return None
+        self.answered += 1
+        body = response.json()
+        self.answer_status[body["status"]] += 1
+        self.engines[body.get("engine", "?")] += 1
+        return str(body["conversation_id"])
 
 
-async def _client_loop(client: httpx.AsyncClient, n: int, deadline: float, tally: Tally, feedback_path: str | None) -> None:
-    i, last = n, None
+async def _client_loop(client: httpx.AsyncClient, n: int, clients: int, deadline: float, tally: Tally, offset: int) -> None:
+    i, last = 0, None
     while time.perf_counter() < deadline:
-        payload: dict[str, Any] = {"message": QUESTIONS[i % len(QUESTIONS)]}
-        if last and i % 4 == 0:
-            payload = {"message": FOLLOW_UPS[i % len(FOLLOW_UPS)], "conversation_id": last}
-        started = time.perf_counter()
-        tally.attempts += 1
+        number = offset + n + i * clients  # distinct across all clients of this run
+        payload: dict[str, Any] = {"message": variant(QUESTIONS, number)}
+        if last and i % 4 == 3:
+            payload = {"message": variant(FOLLOW_UPS, number), "conversation_id": last}
         i += 1
+        tally.attempts += 1
+        started = time.perf_counter()
         try:
             response = await client.post("/api/chat", json=payload)
         except httpx.HTTPError as exc:
-            tally.errors.append(f"{exc.__class__.__name__}: {exc}")
+            tally.errors.append(f"chat {exc.__class__.__name__}: {exc}")
             continue
-        tally.add(response.status_code, time.perf_counter() - started)
-        if response.status_code == 200:
-            last = response.json()["conversation_id"]
-            if feedback_path:
-                sent = await client.post(feedback_path, json={"conversation_id": last, "helpful": i % 2 == 0})
-                if sent.status_code < 300:
-                    tally.feedback_sent += 1
-                else:
-                    tally.errors.append(f"feedback HTTP {sent.status_code}")
+        cid = tally.chat(response, time.perf_counter() - started)
+        if cid is None:
+            continue
+        last = cid
+        tally.feedback_attempts += 1
+        started = time.perf_counter()
+        try:
+            sent = await client.post(FEEDBACK_PATH, json={"conversation_id": cid, "helpful": i % 2 == 0})
+        except httpx.HTTPError as exc:
+            tally.errors.append(f"feedback {exc.__class__.__name__}: {exc}")
+            continue
+        tally.feedback_latencies.append(time.perf_counter() - started)
+        if sent.status_code == 201:
+            tally.feedback_stored += 1
+        else:
+            tally.errors.append(f"feedback HTTP {sent.status_code}")
 
 
-async def _load(url: str, clients: int, seconds: float, feedback_path: str | None, pid: int) -> tuple[Tally, float, float, float]:
+async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -> tuple[Tally, float, float, float]:
     tally = Tally()
     peak_rss, peak_worker = 0.0, 0.0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         started = time.perf_counter()
         deadline = started + seconds
-        tasks = [asyncio.create_task(_client_loop(client, n, deadline, tally, feedback_path)) for n in range(clients)]
+        tasks = [asyncio.create_task(_client_loop(client, n, clients, deadline, tally, offset)) for n in range(clients)]
         while not all(t.done() for t in tasks):
             total, each = tree_rss_mb(pid)
             peak_rss, peak_worker = max(peak_rss, total), max([peak_worker, *each])
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.25)
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - started
     return tally, elapsed, peak_rss, peak_worker
 
 
-def run_load(url: str, clients: int, seconds: float, feedback_path: str | None, pid: int) -> dict[str, Any]:
-    tally, elapsed, peak_rss, peak_worker = asyncio.run(_load(url, clients, seconds, feedback_path, pid))
+def run_load(url: str, clients: int, seconds: float, pid: int, offset: int) -> dict[str, Any]:
+    load_before = load1()
+    tally, elapsed, peak_rss, peak_worker = asyncio.run(_load(url, clients, seconds, pid, offset))
     lat = tally.latencies
     return {
         "clients": clients,
@@ -239,30 +327,46 @@ def run_load(url: str, clients: int, seconds: float, feedback_path: str | None, 
         "answers_per_s": round(tally.answered / elapsed, 1),
         "p50_ms": round(pct(lat, 50) * 1000, 1),
         "p95_ms": round(pct(lat, 95) * 1000, 1),
+        "p99_ms": round(pct(lat, 99) * 1000, 1),
         "max_ms": round(max(lat) * 1000, 1) if lat else None,
+        "feedback_sent": tally.feedback_attempts,
+        "feedback_acknowledged": tally.feedback_stored,
+        "feedback_p95_ms": round(pct(tally.feedback_latencies, 95) * 1000, 1),
+        "answer_status": dict(tally.answer_status),
+        "engines": dict(tally.engines),
         "peak_rss_mb": round(peak_rss),
         "peak_worker_rss_mb": round(peak_worker),
-        "feedback_sent": tally.feedback_sent,
+        "load_before": load_before,
+        "load_after": load1(),
     }
 
 
 def warm_latency(url: str, requests: int) -> dict[str, Any]:
+    """One client, one question at a time, after one warm-up question of each kind."""
+    load_before = load1()
+    tally = Tally()
     with httpx.Client(base_url=url, timeout=60) as client:
-        warm = sum(client.post("/api/chat", json={"message": q}).status_code == 200 for q in QUESTIONS)  # each path once
-        lat, statuses = [], {}
+        warm = sum(client.post("/api/chat", json={"message": q}).status_code == 200 for q in QUESTIONS)
         for i in range(requests):
+            message = variant(QUESTIONS, len(QUESTIONS) * len(OPENINGS) * len(CLOSINGS) - 1 - i)  # not sent under load
             started = time.perf_counter()
-            status = client.post("/api/chat", json={"message": QUESTIONS[i % len(QUESTIONS)]}).status_code
-            lat.append(time.perf_counter() - started)
-            statuses[status] = statuses.get(status, 0) + 1
+            response = client.post("/api/chat", json={"message": message})
+            tally.chat(response, time.perf_counter() - started)
+    lat = tally.latencies
     return {
         "requests": requests,
-        "statuses": statuses,
+        "statuses": dict(tally.statuses),
         "p50_ms": round(pct(lat, 50) * 1000, 1),
         "p95_ms": round(pct(lat, 95) * 1000, 1),
+        "p99_ms": round(pct(lat, 99) * 1000, 1),
         "mean_ms": round(statistics.mean(lat) * 1000, 1),
-        "answered": statuses.get(200, 0),
+        "answered": tally.answered,
+        "answer_status": dict(tally.answer_status),
+        "engines": dict(tally.engines),
+        "warm_up": len(QUESTIONS),
         "warm_up_answered": warm,
+        "load_before": load_before,
+        "load_after": load1(),
     }
 
 
@@ -277,102 +381,160 @@ def count_rows(database_url: str) -> dict[str, int]:
     return counts
 
 
-def feedback_route(url: str) -> str | None:
-    """A public POST route for feedback, if another part of the API offers one."""
+def has_feedback_route(url: str) -> bool:
     paths = httpx.get(url + "/openapi.json", timeout=30).json().get("paths", {})
-    for path, item in paths.items():
-        if "feedback" in path and "post" in item and "/admin/" not in path and "{" not in path:
-            return str(path)
-    return None
+    return "post" in paths.get(FEEDBACK_PATH, {})
 
 
-# --- report -----------------------------------------------------------------------------------
+# --- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("SEND_ASSISTANT_DATA_DIR", "data")),
+                        help="read only: its ingested sources (for the build) or, with --skip-build, its current index")
+    parser.add_argument("--skip-build", action="store_true", help="do not time a full rebuild; copy the index in --data-dir")
+    parser.add_argument("--no-sources", action="store_true", help="build from corpus/ alone, without the ingested sources")
+    parser.add_argument("--requests", type=int, default=300, help="sequential requests for the single-user latency")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load at each concurrency")
+    parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--cold-starts", type=int, default=3, help="separate server processes timed to their first answer")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--max-load", type=float, default=None, help="wait until the 1-minute load average is below this")
+    parser.add_argument("--load-wait", type=float, default=600, help="longest wait for --max-load, in seconds")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, database, index)")
+    args = parser.parse_args(argv)
+    if args.duration > 600 or args.requests > 10_000 or not 1 <= args.cold_starts <= 10:
+        parser.error("keep runs bounded: --duration <= 600, --requests <= 10000, 1 <= --cold-starts <= 10")
+
+    work = Path(tempfile.mkdtemp(prefix="send-assistant-bench-"))
+    data_dir = work / "data"
+    data_dir.mkdir()
+    source = args.data_dir.resolve()
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "workers": args.workers}, "work_dir": str(work)}
+    results["machine"]["quiet_wait"] = wait_for_quiet(args.max_load, args.load_wait)
+    results["machine"]["load_before"] = os.getloadavg()
+    print(f"Working in {work}; load average {results['machine']['load_before']}", flush=True)
+    try:
+        if args.skip_build:
+            results["index_copied"] = copy_current_index(source, data_dir)
+        else:
+            if not args.no_sources and (source / "sources").is_dir():
+                shutil.copytree(source / "sources", data_dir / "sources")
+                results["ingested_sources"] = sorted(p.name for p in (data_dir / "sources").glob("*.jsonl"))
+            print("Building the full index (send-assistant index --rebuild) ...", flush=True)
+            results["index_build"] = bench_index_build(data_dir, work / "index.log")
+            print(f"  {results['index_build']}", flush=True)
+            if results["index_build"]["exit"] != 0:
+                raise SystemExit(f"the index build failed; see {work / 'index.log'}")
+        if not (data_dir / "index" / "CURRENT").exists():
+            raise SystemExit(f"no index in {source}: run `send-assistant index` first, or drop --skip-build")
+
+        database_url = f"sqlite:///{work / 'bench.db'}"
+        log = work / "server.log"
+        cold = []
+        for n in range(args.cold_starts - 1):
+            served = start_server(data_dir, database_url, workers=args.workers, log=log, question=QUESTIONS[n % len(QUESTIONS)])
+            cold.append(served.cold_start_s)
+            stop_server(served)
+        served = start_server(data_dir, database_url, workers=args.workers, log=log, question=QUESTIONS[-1])
+        cold.append(served.cold_start_s)
+        try:
+            results["cold_start"] = {"each_s": [round(c, 2) for c in cold], "median_s": round(statistics.median(cold), 2),
+                                     "max_s": round(max(cold), 2), "load": load1()}
+            results["rss_idle_mb"] = round(tree_rss_mb(served.process.pid)[0])
+            print(f"Cold start to first answer: {results['cold_start']}; idle RSS {results['rss_idle_mb']} MB", flush=True)
+            if not has_feedback_route(served.url):
+                raise SystemExit(f"the server has no POST {FEEDBACK_PATH}")
+            results["single_user"] = warm_latency(served.url, args.requests)
+            print(f"One client: {results['single_user']}", flush=True)
+            results["load"] = []
+            offset = 0
+            for clients in args.clients:
+                figures = run_load(served.url, clients, args.duration, served.process.pid, offset)
+                offset += figures["requests"] + clients
+                results["load"].append(figures)
+                print(f"{clients} clients: {figures}", flush=True)
+            results["rss_after_mb"] = round(tree_rss_mb(served.process.pid)[0])
+        finally:
+            stop_server(served)
+        results["rows"] = count_rows(database_url)
+        results["machine"]["load_after"] = os.getloadavg()
+
+        one = results["single_user"]
+        answered = args.cold_starts + one["warm_up_answered"] + one["answered"] + sum(x["answered"] for x in results["load"])
+        results["lost"] = {
+            "unanswered_requests": one["warm_up"] - one["warm_up_answered"] + one["requests"] - one["answered"]
+            + sum(x["requests"] - x["answered"] for x in results["load"]),
+            "turns_answered": answered,
+            "turns_missing": answered - results["rows"].get("turns", 0),
+            "feedback_sent": sum(x["feedback_sent"] for x in results["load"]),
+            "feedback_unacknowledged": sum(x["feedback_sent"] - x["feedback_acknowledged"] for x in results["load"]),
+            "feedback_missing": sum(x["feedback_acknowledged"] for x in results["load"]) - results["rows"].get("feedback", 0),
+        }
+        print_report(results)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("SEND_ASSISTANT_DATA_DIR", "data")))
-    parser.add_argument("--skip-build", action="store_true", help="do not time a full rebuild; serve the index in --data-dir")
-    parser.add_argument("--requests", type=int, default=200, help="sequential requests for the single-user latency")
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load at each concurrency")
-    parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    args = parser.parse_args(argv)
-    if args.duration > 600 or args.requests > 10_000:
-        parser.error("keep runs bounded: --duration <= 600, --requests <= 10000")
-
-    work = Path(tempfile.mkdtemp(prefix="send-assistant-bench-"))
-    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "load_before": os.getloadavg()}}
-    data_dir = args.data_dir.resolve()
-    if not args.skip_build:
-        data_dir = work / "data"
-        print("Building the full index (send-assistant index --rebuild) ...", flush=True)
-        results["index_build"] = bench_index_build(data_dir)
-        print(f"  {results['index_build']}", flush=True)
-    if not (data_dir / "index" / "CURRENT").exists():
-        raise SystemExit(f"no index in {data_dir}: run `send-assistant index` first, or drop --skip-build")
-
-    database_url = f"sqlite:///{work / 'bench.db'}"
-    served = start_server(data_dir, database_url, workers=args.workers, log=work / "server.log")
-    try:
-        results["cold_start_s"] = round(served.cold_start_s, 2)
-        results["rss_idle_mb"] = round(tree_rss_mb(served.process.pid)[0])
-        print(f"Cold start to first answer: {results['cold_start_s']} s; idle RSS {results['rss_idle_mb']} MB", flush=True)
-        feedback_path = feedback_route(served.url)
-        results["feedback_route"] = feedback_path
-        results["single_user"] = warm_latency(served.url, args.requests)
-        print(f"One client: {results['single_user']}", flush=True)
-        results["load"] = []
-        for clients in args.clients:
-            figures = run_load(served.url, clients, args.duration, feedback_path, served.process.pid)
-            results["load"].append(figures)
-            print(f"{clients} clients: {figures}", flush=True)
-        results["rows"] = count_rows(database_url)
-    finally:
-        stop_server(served)
-    results["machine"]["load_after"] = os.getloadavg()
-
-    one = results["single_user"]
-    answered = 1 + one["warm_up_answered"] + one["answered"] + sum(x["answered"] for x in results["load"])
-    feedback = sum(x["feedback_sent"] for x in results["load"])
-    results["lost"] = {
-        "unanswered_requests": len(QUESTIONS) - one["warm_up_answered"] + one["requests"] - one["answered"]
-        + sum(x["requests"] - x["answered"] for x in results["load"]),
-        "turns_missing": answered - results["rows"].get("turns", 0),
-        "feedback_missing": feedback - results["rows"].get("feedback", 0) if feedback_path else None,
-    }
-    print_report(results)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
-    return 0
-
-
 def print_report(r: dict[str, Any]) -> None:
-    one = r["single_user"]
-    by_clients = {x["clients"]: x for x in r["load"]}
-    worker_rss = max([x["peak_worker_rss_mb"] for x in r["load"]] or [r["rss_idle_mb"]])
-    print("\n== SEND Assistant benchmark ==")
-    print(f"machine: {r['machine']['cores']} cores; load average before {r['machine']['load_before'][0]:.2f}, after {r['machine']['load_after'][0]:.2f}")
+    rows: list[tuple[str, str, str, str]] = []
     if "index_build" in r:
         b = r["index_build"]
-        print(f"index build (full corpus, --rebuild): {b['seconds']} s, peak RSS {b['peak_rss_mb']} MB  [{b['summary']}]")
-    print(f"cold start to first answer:  {r['cold_start_s']} s   target <= {TARGETS['cold_start_s']} s   {verdict(r['cold_start_s'] <= TARGETS['cold_start_s'])}")
-    print(f"one client, {one['requests']} requests: p50 {one['p50_ms']} ms, p95 {one['p95_ms']} ms   target p95 <= {TARGETS['p95_one_client_ms']} ms   {verdict(one['p95_ms'] <= TARGETS['p95_one_client_ms'])}")
-    for clients, x in by_clients.items():
-        line = f"{clients} clients, {x['seconds']} s: {x['answers_per_s']} answers/s, p50 {x['p50_ms']} ms, p95 {x['p95_ms']} ms, errors {x['errors']}"
-        if clients == 50:
-            ok = x["answers_per_s"] >= TARGETS["answers_per_s_50"] and x["p95_ms"] <= TARGETS["p95_50_clients_s"] * 1000
-            line += f"   target >= {TARGETS['answers_per_s_50']}/s with p95 <= 1 s   {verdict(ok)}"
-        print(line)
-    print(f"RSS per worker under load: {worker_rss} MB (server total {max([x['peak_rss_mb'] for x in r['load']] or [0])} MB)   target <= 1024 MB   {verdict(worker_rss <= TARGETS['rss_per_worker_mb'])}")
+        rows.append(("index build, full corpus (--rebuild)", f"{b['seconds']} s", "-", f"load {b['load_before']}->{b['load_after']}"))
+        rows.append(("index build peak RSS", f"{b['peak_rss_mb']} MB", "-", ""))
+    c = r["cold_start"]
+    rows.append((f"cold start to first answer ({len(c['each_s'])} starts)", f"median {c['median_s']} s, max {c['max_s']} s",
+                 f"<= {TARGETS['cold_start_s']:g} s", verdict(c["max_s"] <= TARGETS["cold_start_s"])))
+    one = r["single_user"]
+    rows.append((f"1 client, {one['requests']} sequential: p50 / p95", f"{one['p50_ms']} / {one['p95_ms']} ms",
+                 f"p95 <= {TARGETS['p95_one_client_ms']:g} ms", verdict(one["p95_ms"] <= TARGETS["p95_one_client_ms"])))
+    for x in r["load"]:
+        label = f"{x['clients']} clients, {x['seconds']} s"
+        rows.append((f"{label}: answers/s", f"{x['answers_per_s']}", f">= {TARGETS['answers_per_s_50']:g}/s" if x["clients"] == 50 else "-",
+                     verdict(x["answers_per_s"] >= TARGETS["answers_per_s_50"]) if x["clients"] == 50 else ""))
+        rows.append((f"{label}: p50 / p95 / max", f"{x['p50_ms']} / {x['p95_ms']} / {x['max_ms']} ms",
+                     f"p95 <= {TARGETS['p95_50_clients_s']:g} s" if x["clients"] == 50 else "-",
+                     verdict(x["p95_ms"] <= TARGETS["p95_50_clients_s"] * 1000) if x["clients"] == 50 else ""))
+        rows.append((f"{label}: errors; answered/sent", f"{x['errors']}; {x['answered']}/{x['requests']}", "0 errors", verdict(x["errors"] == 0)))
+    worker = max([x["peak_worker_rss_mb"] for x in r["load"]] or [r["rss_idle_mb"]])
+    total = max([x["peak_rss_mb"] for x in r["load"]] or [r["rss_idle_mb"]])
+    rows.append(("server RSS idle", f"{r['rss_idle_mb']} MB", "-", ""))
+    rows.append((f"server RSS under load, per worker ({r['machine']['workers']} worker(s))", f"{worker} MB (total {total} MB)",
+                 f"<= {TARGETS['rss_per_worker_mb']:g} MB", verdict(worker <= TARGETS["rss_per_worker_mb"])))
     lost = r["lost"]
-    print(f"nothing lost: unanswered {lost['unanswered_requests']}, stored turns missing {lost['turns_missing']}, "
-          f"feedback missing {lost['feedback_missing'] if lost['feedback_missing'] is not None else 'n/a (no public feedback route)'}; rows {r['rows']}")
+    nothing_lost = lost["unanswered_requests"] == 0 and lost["turns_missing"] == 0 and lost["feedback_unacknowledged"] == 0 and lost["feedback_missing"] == 0
+    rows.append(("lost: unanswered / turns missing", f"{lost['unanswered_requests']} / {lost['turns_missing']} of {lost['turns_answered']}", "0", ""))
+    rows.append(("lost: feedback unacknowledged / not stored", f"{lost['feedback_unacknowledged']} / {lost['feedback_missing']} of {lost['feedback_sent']}",
+                  "0", verdict(nothing_lost)))
+
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    m = r["machine"]
+    print("\n== SEND Assistant benchmark (extractive engine, 127.0.0.1) ==")
+    print(f"machine: {m['cores']} cores; load average (1/5/15 min) before {tuple(round(v, 2) for v in m['load_before'])}, "
+          f"after {tuple(round(v, 2) for v in m['load_after'])}")
+    if "index_build" in r:
+        print(f"index: {r['index_build']['summary']}")
+    header = ("figure", "measured", "target", "result")
+    print("  ".join(h.ljust(w) for h, w in zip(header, width, strict=True)))
+    print("  ".join("-" * w for w in width))
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())
+    phases = [("1 client", one)] + [(f"{x['clients']} clients", x) for x in r["load"]]
+    print("load average (1 min) per phase: " + "; ".join(f"{name} {x['load_before']}->{x['load_after']}" for name, x in phases))
+    print("answer status mix: " + "; ".join(f"{name} {x['answer_status']} engines {x['engines']}" for name, x in phases))
+    samples = [s for x in r["load"] for s in x["error_samples"]]
+    if samples:
+        print("error samples: " + "; ".join(samples))
 
 
 if __name__ == "__main__":
