@@ -1,7 +1,9 @@
 """Conversation and feedback storage, through SQLAlchemy (SQLite by default, PostgreSQL by URL).
 
 Only redacted text is ever stored: the store is given a `redact` function and applies it to
-every text before it is written. Rows older than the retention period are purged.
+every text before it is written. Control characters (NUL above all, which PostgreSQL text
+cannot hold) and lone surrogates (which no database can encode) are dropped from every text
+and id, whatever the caller passes. Rows older than the retention period are purged.
 
     >>> store = SqlConversationStore("sqlite://", redact=lambda t: t.upper())
     >>> store.append("c1", Turn(question="hello", query="hello", status="answered"))
@@ -11,6 +13,7 @@ every text before it is written. Rows older than the retention period are purged
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +80,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# C0 and C1 controls except tab, newline and carriage return; DEL; lone UTF-16 surrogates.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` without the characters a database column cannot (or should not) hold.
+
+    >>> storable("What is the LGSCO?\\x00\\x1b")
+    'What is the LGSCO?'
+    >>> storable("line one\\nline two\\tend")
+    'line one\\nline two\\tend'
+    """
+    return _UNSTORABLE.sub("", text)
+
+
 class SqlConversationStore:
     """Stores redacted turns and feedback in any database SQLAlchemy reaches."""
 
@@ -93,11 +111,15 @@ class SqlConversationStore:
         self._session = sessionmaker(self._engine, expire_on_commit=False)
         self._redact = redact
 
+    def _clean(self, text: str) -> str:
+        """Redacted and storable: cleaned before redacting too, so no control character hides a name."""
+        return storable(self._redact(storable(text)))
+
     def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]:
         with self._session() as session:
             rows = session.scalars(
                 select(_TurnRow)
-                .where(_TurnRow.conversation_id == conversation_id)
+                .where(_TurnRow.conversation_id == storable(conversation_id))
                 .order_by(_TurnRow.id.desc())
                 .limit(limit)
             ).all()
@@ -107,15 +129,16 @@ class SqlConversationStore:
         with self._session.begin() as session:
             session.add(
                 _TurnRow(
-                    conversation_id=conversation_id,
-                    question=self._redact(turn.question),
-                    query=self._redact(turn.query),
-                    status=turn.status,
+                    conversation_id=storable(conversation_id),
+                    question=self._clean(turn.question),
+                    query=self._clean(turn.query),
+                    status=storable(turn.status),
                     created=_now(),
                 )
             )
 
     def delete(self, conversation_id: str) -> bool:
+        conversation_id = storable(conversation_id)
         with self._session.begin() as session:
             turns = session.execute(delete(_TurnRow).where(_TurnRow.conversation_id == conversation_id)).rowcount
             feedback = session.execute(
@@ -129,10 +152,10 @@ class SqlConversationStore:
             session.add(
                 _FeedbackRow(
                     id=feedback_id,
-                    conversation_id=feedback.conversation_id,
+                    conversation_id=storable(feedback.conversation_id),
                     helpful=feedback.helpful,
-                    reasons=self._redact(feedback.reasons),
-                    message_text=self._redact(feedback.message_text) if feedback.message_text else None,
+                    reasons=self._clean(feedback.reasons),
+                    message_text=self._clean(feedback.message_text) if feedback.message_text else None,
                     created=_now(),
                 )
             )

@@ -10,6 +10,11 @@ Layout under `<data_dir>/index/`:
       bm25/               the keyword index
       chroma/             the embedded Chroma store (absent when a Chroma server is used)
 
+Opening a build checks it cheaply: every file readable, as many chunk records as the manifest
+says, the chroma/ folder present when the build was made with one, and as many rows in the
+vector store as there are chunk and example-question vectors. Anything else is reported as
+IndexMissing, saying to run `send-assistant index --rebuild`.
+
 A build is made aside and swapped in by replacing CURRENT, so a run that fails or is killed
 half-way leaves the previous index serving. Unchanged documents (same content hash) reuse
 their vectors from the previous build: only new or changed text is embedded.
@@ -22,6 +27,7 @@ import os
 import shutil
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,7 +45,10 @@ from assistant.text import split_sentences
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 2
+EMBEDDED_STORE = "chroma"
 StoreFactory = Callable[[Path, str], ChromaChunkStore]
+# What reading a damaged build raises: a cut or garbled .npz is a BadZipFile or an EOFError.
+UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
 @dataclass
@@ -107,6 +116,10 @@ def read_manifest(build: Path) -> dict[str, Any]:
     return json.loads((build / MANIFEST).read_text())
 
 
+def _read_records(build: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (build / "chunks.jsonl").read_text().splitlines() if line]
+
+
 def _load_previous(build: Path | None, model: str) -> dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]]:
     """doc_id -> (doc_hash, records, vectors) from the build that serves now."""
     if build is None:
@@ -115,9 +128,10 @@ def _load_previous(build: Path | None, model: str) -> dict[str, tuple[str, list[
         manifest = read_manifest(build)
         if manifest.get("format") != FORMAT_VERSION or manifest.get("model") != model:
             return {}
-        records = [json.loads(line) for line in (build / "chunks.jsonl").read_text().splitlines() if line]
-        arrays = np.load(build / "vectors.npz")
-    except (OSError, ValueError, KeyError):
+        records = _read_records(build)
+        with np.load(build / "vectors.npz") as npz:
+            arrays = {name: npz[name] for name in ("chunk", "question", "sentence", "question_chunk", "sentence_chunk")}
+    except UNREADABLE:
         return {}  # an unreadable old build only costs re-embedding
     previous: dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]] = {}
     q_owner, s_owner = arrays["question_chunk"], arrays["sentence_chunk"]
@@ -274,6 +288,7 @@ def _write_build(
         "build": build_name,
         "collection": store.collection_name,
         "chunks": len(records),
+        "embedded_store": (build / EMBEDDED_STORE).is_dir(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "local_authorities": sorted({r["local_authority"] for r in records if r.get("local_authority")}),
     }
@@ -297,7 +312,16 @@ def is_up_to_date(index_dir: Path, documents: Sequence[Document], model_name: st
         return False
     if manifest.get("format") != FORMAT_VERSION or manifest.get("model") != model_name:
         return False
+    if not _files_look_whole(build, manifest):
+        return False
     return hashes == {doc.doc_id: document_hash(doc) for doc in documents}
+
+
+def _files_look_whole(build: Path, manifest: dict[str, Any]) -> bool:
+    """A quick look (no vectors read) for the damage `load_index` would refuse."""
+    if manifest.get("embedded_store") and not (build / EMBEDDED_STORE).is_dir():
+        return False
+    return zipfile.is_zipfile(build / "vectors.npz") and (build / "bm25").is_dir()
 
 
 def keyword_text(record: dict[str, Any]) -> str:
@@ -348,24 +372,25 @@ class LoadedIndex:
 
 
 def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
-    """Open the serving build. Raises IndexMissing with how to rebuild when there is none."""
+    """Open the serving build. Raises IndexMissing, saying how to rebuild, when it is missing or damaged."""
     build = current_build(index_dir)
     if build is None:
         raise IndexMissing(f"no search index in {index_dir}: run `send-assistant index` to build it")
     try:
         manifest = read_manifest(build)
-        records = [json.loads(line) for line in (build / "chunks.jsonl").read_text().splitlines() if line]
-        arrays = np.load(build / "vectors.npz")
+        records = _read_records(build)
+        with np.load(build / "vectors.npz") as npz:
+            sentence_vectors, sentence_chunk = npz["sentence"], npz["sentence_chunk"]
+            vector_rows = len(records) + len(npz["question_chunk"])
         keyword = KeywordIndex.load(build / "bm25")
-        sentence_vectors, sentence_chunk = arrays["sentence"], arrays["sentence_chunk"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise IndexMissing(
-            f"the search index in {build} is damaged ({exc.__class__.__name__}: {exc}); "
-            "run `send-assistant index --rebuild` to build it again"
-        ) from exc
+    except UNREADABLE as exc:
+        raise _damaged(build, f"{exc.__class__.__name__}: {exc}") from exc
     if len(records) != manifest.get("chunks"):
-        raise IndexMissing(f"the search index in {build} is incomplete; run `send-assistant index --rebuild`")
+        raise _damaged(build, f"{len(records)} chunk records where the manifest says {manifest.get('chunks')}")
+    if manifest.get("embedded_store") and not (build / EMBEDDED_STORE).is_dir():
+        raise _damaged(build, f"its vector store folder {EMBEDDED_STORE}/ is missing")
     store = store_factory(build, manifest["collection"])
+    _check_store_rows(build, store, vector_rows)
     return LoadedIndex(
         build=build.name,
         chunks=[chunk_from_record(r) for r in records],
@@ -376,3 +401,23 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         store=store,
         manifest=manifest,
     )
+
+
+def _damaged(build: Path, why: str) -> IndexMissing:
+    return IndexMissing(
+        f"the search index in {build} is damaged ({why}); run `send-assistant index --rebuild` to build it again"
+    )
+
+
+def _check_store_rows(build: Path, store: ChromaChunkStore | None, expected: int) -> None:
+    """The vector store must hold a row per chunk and example-question vector.
+
+    An embedded store whose folder was emptied, or a server that lost the collection, opens
+    as an empty collection: without this every question would quietly be refused. A store of
+    None (admin_cli.index_problem reads only the files) is not checked.
+    """
+    if store is None:
+        return
+    rows = store.count()
+    if rows != expected:
+        raise _damaged(build, f"the vector store holds {rows} rows where {expected} were written")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +94,33 @@ def test_missing_or_damaged_index_says_how_to_rebuild(small_corpus: Path, tmp_pa
         load_index(settings.index_dir, store_factory(settings, embedder))
     manifest = json.loads((build / "manifest.json").read_text())
     assert manifest["model"] == "all-MiniLM-L6-v2"
+
+
+def test_a_cut_vector_file_or_a_lost_vector_store_is_damage_and_index_repairs_it(small_corpus: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    settings = _settings(tmp_path, small_corpus)
+    documents = all_documents(settings)
+    run_index(settings, embedder)
+    build = current_build(settings.index_dir)
+    assert build is not None and json.loads((build / "manifest.json").read_text())["embedded_store"] is True
+
+    vectors = build / "vectors.npz"
+    vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 2])
+    with pytest.raises(IndexMissing, match="damaged .*BadZipFile.*send-assistant index --rebuild"):
+        load_index(settings.index_dir, store_factory(settings, embedder))
+    assert not is_up_to_date(settings.index_dir, documents, "all-MiniLM-L6-v2")
+    counting = CountingEmbedder(embedder)
+    assert run_index(settings, counting).embedded == 5  # nothing to reuse from the cut file; no crash
+
+    build = current_build(settings.index_dir)
+    assert build is not None
+    shutil.rmtree(build / "chroma")
+    with pytest.raises(IndexMissing, match="chroma/ is missing.*send-assistant index --rebuild"):
+        load_index(settings.index_dir, store_factory(settings, embedder))
+    assert not (build / "chroma").exists(), "checking must not create an empty store"
+    assert not is_up_to_date(settings.index_dir, documents, "all-MiniLM-L6-v2")
+
+    run_index(settings, embedder)
+    index = load_index(settings.index_dir, store_factory(settings, embedder))
+    index.store.drop()  # a store that lost its rows opens as an empty collection
+    with pytest.raises(IndexMissing, match="holds 0 rows where 6 were written"):
+        load_index(settings.index_dir, store_factory(settings, embedder))

@@ -116,7 +116,7 @@ def test_earlier_user_messages_are_replayed_and_a_conversation_id_continues(clie
     assert len(small_services.conversations.history(cid)) == 3, "a given conversation is continued, not replayed"
 
 
-def test_models_and_bad_requests(client: openai.OpenAI) -> None:
+def test_models_and_bad_requests(client: openai.OpenAI, base_url: str) -> None:
     assert [m.id for m in client.models.list()] == ["send-assistant"]
     with pytest.raises(openai.UnprocessableEntityError) as caught:
         client.chat.completions.create(model="x", messages=[{"role": "assistant", "content": "hello"}])
@@ -124,6 +124,10 @@ def test_models_and_bad_requests(client: openai.OpenAI) -> None:
     with pytest.raises(openai.UnprocessableEntityError) as caught:
         _ask(client, "reg 13?", extra_body={"persona": "lawyer"})
     assert caught.value.response.json()["detail"].startswith("persona:")
+    assert caught.value.response.json()["error"] == "invalid_request"
+    declared = httpx.get(base_url + "/openapi.json").json()
+    response_422 = declared["paths"]["/v1/chat/completions"]["post"]["responses"]["422"]
+    assert response_422["content"]["application/json"]["schema"]["$ref"].endswith("/InvalidRequestOut")
 
 
 def test_docstring_examples() -> None:

@@ -155,10 +155,6 @@ def test_the_api_and_the_purge_command_use_postgresql(
     assert store.history("later") == []
 
 
-@pytest.mark.xfail(
-    reason="PostgreSQL text cannot hold NUL: the pipeline stores the raw message, not the sanitised one (see the proposed patch)",
-    strict=False,
-)
 def test_a_message_with_a_nul_character_is_answered_not_a_500(
     pg_url: str, store: SqlConversationStore, small_corpus: Path, tmp_path: Path, embedder: Any
 ) -> None:
@@ -167,3 +163,16 @@ def test_a_message_with_a_nul_character_is_answered_not_a_500(
     client = TestClient(create_app(services=build_services(settings, embedder=embedder)), raise_server_exceptions=False)
     response = client.post("/api/chat", json={"message": "What is the LGSCO?\x00"})
     assert response.status_code == 200, response.text
+    assert response.json()["status"] == "answered"
+    stored = store.history(response.json()["conversation_id"])
+    assert [t.question for t in stored] == ["What is the LGSCO?"]
+
+
+def test_the_store_drops_characters_postgresql_cannot_hold(store: SqlConversationStore) -> None:
+    """Whatever a caller passes: NUL, other controls and lone surrogates never reach a column."""
+    store.append("c\x00nul", Turn(question="mail\x00 kim@exa\x00mple.org\x1b\ud800", query="q\x00", status="answered\x00"))
+    assert store.history("c\x00nul") == store.history("cnul") == [Turn(question="mail [EMAIL]", query="q", status="answered")]
+    store.add_feedback(Feedback(conversation_id="cnul", helpful=True, reasons="slow\x00\x7f", message_text="why\x00?\tok\n"))
+    listed = store.list_feedback()
+    assert (listed[0]["reasons"], listed[0]["message_text"]) == ("slow", "why?\tok\n")
+    assert store.delete("c\x00nul") and store.history("cnul") == []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from docx import Document
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from assistant.api.schemas import InvalidRequestOut
 from assistant.api.tools_routes import router
 from assistant.tools.letters import DOCX_MEDIA_TYPE
 
@@ -18,6 +20,25 @@ def client() -> TestClient:
     app = FastAPI()
     app.include_router(router)
     return TestClient(app)
+
+
+@pytest.fixture()
+def app_client() -> TestClient:
+    """The whole app (with its own 422 handler), without any index: the tools need none."""
+    from assistant.api.app import create_app
+    from assistant.config import Settings
+    from assistant.services import Services
+
+    services = Services(settings=Settings(rate_limit="none"), embedder=object(), conversations=object())  # type: ignore[arg-type]
+    return TestClient(create_app(services=services))
+
+
+def _invalid_input(response: Any) -> InvalidRequestOut:
+    """A 422 from a tool: the documented body, with the tool's own sentence as the detail."""
+    assert response.status_code == 422
+    body = InvalidRequestOut.model_validate(response.json())
+    assert body.error == "invalid_input"
+    return body
 
 
 def test_deadlines_and_lateness(client: TestClient) -> None:
@@ -53,9 +74,7 @@ def test_deadlines_whichever_later(client: TestClient) -> None:
     ({"events": {"tribunal_order": "2026-10-01"}, "today": "2026-11-23"}, "order_type"),
 ])
 def test_deadlines_impossible_input_is_422(client: TestClient, payload: dict, message: str) -> None:
-    response = client.post("/api/deadlines", json=payload)
-    assert response.status_code == 422
-    assert message in response.json()["detail"]
+    assert message in _invalid_input(client.post("/api/deadlines", json=payload)).detail
 
 
 def test_unknown_event_field_is_422(client: TestClient) -> None:
@@ -80,13 +99,27 @@ def test_appeal_route(client: TestClient) -> None:
     ({"decision": "plan_contents", "sections": ["G"], "today": "2026-11-23"}, "sections must be B, F or I"),
 ])
 def test_appeal_route_422(client: TestClient, payload: dict, message: str) -> None:
-    response = client.post("/api/appeal-route", json=payload)
-    assert response.status_code == 422
-    assert message in response.json()["detail"]
+    assert message in _invalid_input(client.post("/api/appeal-route", json=payload)).detail
 
 
 def test_appeal_route_unknown_decision_is_422(client: TestClient) -> None:
     assert client.post("/api/appeal-route", json={"decision": "parking_fine"}).status_code == 422
+
+
+@pytest.mark.parametrize(("path", "payload", "message"), [
+    ("/api/appeal-route", {"decision": "parking_fine"}, "decision: Input should be"),
+    ("/api/appeal-route", {"decision": "refuse_plan", "decision_date": "2026-12-01", "today": "2026-11-23"}, "after today"),
+    ("/api/deadlines", {"events": {"request_received": "2026-05-01", "draft_plan_served": "2026-04-01"}}, "is before request"),
+    ("/api/letters", {"template": "nope"}, "Unknown letter template"),
+])
+def test_every_422_in_the_app_has_the_documented_body(app_client: TestClient, path: str, payload: dict, message: str) -> None:
+    response = app_client.post(path, json=payload)
+    assert response.status_code == 422
+    body = InvalidRequestOut.model_validate(response.json())
+    assert message in body.detail
+    assert body.error in {"invalid_request", "invalid_input"}
+    declared = app_client.get("/openapi.json").json()["paths"][path]["post"]["responses"]["422"]
+    assert declared["content"]["application/json"]["schema"]["$ref"].endswith("/InvalidRequestOut")
 
 
 def test_letter_templates_list(client: TestClient) -> None:
@@ -127,9 +160,7 @@ def test_letter_as_docx(client: TestClient, how: str) -> None:
      "has not passed yet"),
 ])
 def test_letter_422(client: TestClient, payload: dict, message: str) -> None:
-    response = client.post("/api/letters", json=payload)
-    assert response.status_code == 422
-    assert message in response.json()["detail"]
+    assert message in _invalid_input(client.post("/api/letters", json=payload)).detail
 
 
 def test_openapi_documents_the_models(client: TestClient) -> None:

@@ -40,7 +40,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.api.deps import ServicesDep
-from assistant.api.schemas import MAX_MESSAGE_CHARS
+from assistant.api.schemas import MAX_MESSAGE_CHARS, ErrorOut, InvalidRequestOut
 from assistant.conversations import Turn
 from assistant.models import Answer, AnswerStatus, Persona
 from assistant.services import Services
@@ -179,7 +179,11 @@ def _extras(answer: Answer) -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions", summary="OpenAI-compatible chat completion (plain or streamed)")
+@router.post(
+    "/chat/completions",
+    summary="OpenAI-compatible chat completion (plain or streamed)",
+    responses={422: {"model": InvalidRequestOut, "description": "Invalid request"}, 503: {"model": ErrorOut}},
+)
 async def chat_completions(request: ChatCompletionRequest, services: ServicesDep) -> Any:
     answer = await run_in_threadpool(ask, services, request)
     content = to_markdown(answer)

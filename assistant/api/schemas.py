@@ -67,3 +67,16 @@ class ChatResponse(BaseModel):
 class ErrorOut(BaseModel):
     error: str
     detail: str
+
+
+class ProblemOut(BaseModel):
+    field: str = Field(..., description="Where the problem is, e.g. `events.request_received`; `body` for the whole request.")
+    message: str
+
+
+class InvalidRequestOut(BaseModel):
+    """The body of every 422 from the JSON API: a sentence a person can read, and each problem field."""
+
+    error: str = Field(..., description="`invalid_request` (the request does not fit the schema) or `invalid_input`.")
+    detail: str = Field(..., description="What is wrong, in plain words.")
+    problems: list[ProblemOut] = Field(default_factory=list)

@@ -1,7 +1,8 @@
 """HTTP routes for the deterministic tools: deadlines, appeal routes and letters.
 
 A thin shell: pydantic models in and out, one core call per route, and `InvalidInput`
-turned into 422 {"detail": "..."}. The app includes `router` in `create_app`.
+turned into 422 {"error": "invalid_input", "detail": "..."}, the same shape (`InvalidRequestOut`)
+as a request that does not fit the schema. The app includes `router` in `create_app`.
 
     curl -X POST localhost:8000/api/deadlines -H 'content-type: application/json' \
          -d '{"events": {"request_received": "2026-03-03"}, "today": "2026-11-23"}'
@@ -13,10 +14,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.api.schemas import InvalidRequestOut
 from assistant.errors import InvalidInput
 from assistant.models import LegalStatus
 from assistant.tools.appeal_table import DecisionType
@@ -27,6 +29,7 @@ from assistant.tools.lateness import check_late
 from assistant.tools.letters import DOCX_MEDIA_TYPE, list_templates, render_letter, to_docx
 
 router = APIRouter(prefix="/api", tags=["tools"])
+INVALID: dict[int | str, dict[str, Any]] = {422: {"model": InvalidRequestOut, "description": "Invalid or impossible input"}}
 
 
 class CitationOut(BaseModel):
@@ -171,19 +174,21 @@ class LetterTemplateOut(BaseModel):
     citations: list[CitationOut]
 
 
-def _invalid(exc: InvalidInput) -> HTTPException:
-    return HTTPException(status_code=422, detail=str(exc))
+def _invalid(exc: InvalidInput) -> JSONResponse:
+    """422 with the tool's own sentence ("a decision dated in the future", ...) as the detail."""
+    body = InvalidRequestOut(error="invalid_input", detail=str(exc))
+    return JSONResponse(status_code=422, content=body.model_dump())
 
 
-@router.post("/deadlines", response_model=DeadlinesResponse)
-def deadlines(body: DeadlinesRequest) -> DeadlinesResponse:
+@router.post("/deadlines", response_model=DeadlinesResponse, responses=INVALID)
+def deadlines(body: DeadlinesRequest) -> DeadlinesResponse | JSONResponse:
     """Every statutory deadline that follows from the events given, and whether the council is late."""
     today = body.today or date.today()
     events = KnownEvents(**body.events.model_dump())
     try:
         report = check_late(events, today=today)
     except InvalidInput as exc:
-        raise _invalid(exc) from None
+        return _invalid(exc)
     return DeadlinesResponse(
         today=today,
         deadlines=[DeadlineOut(
@@ -198,8 +203,8 @@ def deadlines(body: DeadlinesRequest) -> DeadlinesResponse:
     )
 
 
-@router.post("/appeal-route", response_model=AppealResponse)
-def appeal_route(body: AppealRequest) -> AppealResponse:
+@router.post("/appeal-route", response_model=AppealResponse, responses=INVALID)
+def appeal_route(body: AppealRequest) -> AppealResponse | JSONResponse:
     """Can this decision be appealed, how, by whom, with or without mediation, and by when?"""
     query = AppealQuery(decision=body.decision, sections=frozenset(body.sections),
                         decision_date=body.decision_date, certificate_date=body.certificate_date,
@@ -207,7 +212,7 @@ def appeal_route(body: AppealRequest) -> AppealResponse:
     try:
         route = route_for(query, today=body.today or date.today())
     except InvalidInput as exc:
-        raise _invalid(exc) from None
+        return _invalid(exc)
     return AppealResponse(
         decision=route.decision, summary=route.summary, routes=[r.value for r in route.routes],
         tribunal=route.tribunal, mediation_required=route.mediation_required, mediation_note=route.mediation_note,
@@ -229,14 +234,14 @@ def letter_templates() -> list[LetterTemplateOut]:
 
 
 @router.post("/letters", response_model=LetterResponse,
-             responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "The letter as JSON or .docx"}})
+             responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "The letter as JSON or .docx"}, **INVALID})
 def letter(body: LetterRequest, request: Request,
            format: Literal["json", "docx"] | None = Query(None, description="docx returns a Word file")) -> Any:
     """Fill a letter template; `?format=docx` or `Accept: <docx type>` returns a .docx file."""
     try:
         rendered = render_letter(body.template, body.fields, today=body.today or date.today())
     except InvalidInput as exc:
-        raise _invalid(exc) from None
+        return _invalid(exc)
     wants_docx = format == "docx" or (format is None and DOCX_MEDIA_TYPE in request.headers.get("accept", ""))
     if wants_docx:
         return Response(
