@@ -23,6 +23,7 @@ from assistant.sources import chunk_matches, find_refs
 from assistant.text import STOPWORDS
 
 RRF_K = 60
+BASIS_MIN_SIMILARITY = 0.45  # a named law passage joins only when one of its sentences is this near the question
 GLOSSARY = "SEND Assistant glossary"
 _LEGAL = re.compile(r"\b(law|legal|legally|lawful|unlawful|statutory|duty|duties|must they|obliged|required to)\b", re.IGNORECASE)
 _REFORM = re.compile(
@@ -141,7 +142,7 @@ class Retriever:
                 score += 1.0
             score += 0.05 * min(2, sum(phrase in chunk.title.lower() for phrase in phrases))
             final[pos] = score
-        ranked = self._follow_cross_references(sorted(final, key=lambda pos: -final[pos])[:k], mask, k)
+        ranked = self._follow_cross_references(sorted(final, key=lambda pos: -final[pos])[:k], mask, k, vector)
         passages = [
             Passage(
                 chunk=chunks[pos],
@@ -153,24 +154,59 @@ class Retriever:
         ]
         return passages, bool(direct_hits)
 
-    def _follow_cross_references(self, ranked: list[int], mask: np.ndarray, k: int) -> list[int]:
-        """A top law passage that points at another provision ("the reasons in reg 10(4)")
-        brings that provision in right after it, so the answer can say what it contains."""
+    def _follow_cross_references(
+        self, ranked: list[int], mask: np.ndarray, k: int, vector: np.ndarray
+    ) -> list[int]:
+        """Bring in the provisions the top passages rest on.
+
+        A top law passage that points at another provision of the same instrument ("the
+        reasons in reg 10(4)") brings that provision in after the top five, so the answer can
+        say what it contains. A top passage of guidance that names the section or regulation
+        behind it ("Children and Families Act 2014, s.44") brings that law passage in right
+        after itself, so the answer can cite the duty beside the guidance: at most two such
+        additions, and only law the passage names explicitly.
+        """
         out = list(ranked)
+        added_basis = 0
         for pos in ranked[:3]:
             chunk = self.index.chunks[pos]
-            if chunk.status is not LegalStatus.LAW:
-                continue
-            for found in find_refs(chunk.text):
-                if not found.ref.sub or chunk_matches(chunk.source, chunk.ref, found):
-                    continue
-                targets = [
-                    i for i, c in enumerate(self.index.chunks)
-                    if mask[i] and i not in out and c.source == chunk.source and chunk_matches(c.source, c.ref, found)
-                ]
-                for target in targets[:1]:
-                    out.insert(min(len(out), 5), target)
+            if chunk.status is LegalStatus.LAW:
+                for found in find_refs(chunk.text):
+                    if not found.ref.sub or chunk_matches(chunk.source, chunk.ref, found):
+                        continue
+                    targets = [
+                        i for i, c in enumerate(self.index.chunks)
+                        if mask[i] and i not in out and c.source == chunk.source and chunk_matches(c.source, c.ref, found)
+                    ]
+                    for target in targets[:1]:
+                        out.insert(min(len(out), 5), target)
+            elif chunk.status is LegalStatus.STATUTORY_GUIDANCE and added_basis < 2:
+                target = self._basis(pos, mask, out[:5], vector)
+                if target is not None:
+                    if target in out:
+                        out.remove(target)
+                    out.insert(out.index(pos) + 1, target)
+                    added_basis += 1
         return out[:k]
+
+    def _basis(self, pos: int, mask: np.ndarray, shown: list[int], vector: np.ndarray) -> int | None:
+        """The law passage a guidance passage names that is nearest the question, unless some of
+        the law it names is already shown or none of it is near the question."""
+        chunks = self.index.chunks
+        candidates: list[int] = []
+        for found in find_refs(chunks[pos].text):
+            if found.ref.kind not in ("s", "reg"):
+                continue
+            targets = [
+                i for i, c in enumerate(chunks)
+                if mask[i] and c.status is LegalStatus.LAW and chunk_matches(c.source, c.ref, found)
+            ]
+            if any(i in shown for i in targets):
+                return None
+            candidates += targets
+        nearness = self._best_sentences(candidates, vector)
+        best = max(candidates, key=lambda i: nearness.get(i, 0.0), default=None)
+        return best if best is not None and nearness.get(best, 0.0) >= BASIS_MIN_SIMILARITY else None
 
     def _best_sentences(self, pool: list[int], vector: np.ndarray) -> dict[int, float]:
         """Each candidate's best sentence similarity: a cheap rerank from precomputed vectors."""

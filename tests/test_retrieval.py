@@ -47,3 +47,20 @@ def test_local_services_only_for_the_selected_authority(full_services) -> None: 
     assert any(p.chunk.local_authority == "Demoshire" for p in with_la)
     for la in (None, "Bristol"):
         assert all(p.chunk.local_authority in (None, la) for p in _top(full_services, question, k=8, local_authority=la))
+
+
+def test_guidance_brings_in_the_law_it_names(full_services) -> None:  # type: ignore[no-untyped-def]
+    """The Code's annual-review paragraph names s.44; the section itself joins right after it."""
+    question = "my sons needs have changed a lot since his annual review, do i have to wait a year to change the EHCP?"
+    refs = [(p.chunk.source, p.chunk.ref, p.chunk.status.value) for p in _top(full_services, question, k=8)]
+    guidance = [i for i, r in enumerate(refs) if r[1] == "9.166"]
+    assert guidance, refs
+    law = [i for i, r in enumerate(refs) if r[0] == "Children and Families Act 2014" and r[1].startswith("s.44")]
+    assert law and law[0] <= 4, refs
+
+
+def test_named_law_already_shown_is_not_added_again(full_services) -> None:  # type: ignore[no-untyped-def]
+    retriever = Retriever(full_services.index, full_services.embedder, top_k=8)
+    question = "when does the council have to decide whether to assess? reg 5"
+    refs = [(p.chunk.source, p.chunk.ref) for p in retriever.retrieve(question).passages]
+    assert len(refs) == len(set(refs)), refs
