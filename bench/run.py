@@ -127,9 +127,11 @@ def tree_rss_mb(pid: int) -> tuple[float, list[float]]:
     return sum(each), each
 
 
-def env_for(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+def env_for(data_dir: Path, database_url: str | None = None, *, threads: int | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEND_ASSISTANT_") or k == "SEND_ASSISTANT_CORPUS_DIR"}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
+    if threads:  # torch's intra-op threads (it reads OMP_NUM_THREADS at start); default: one per core
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     env.update(SEND_ASSISTANT_DATA_DIR=str(data_dir), SEND_ASSISTANT_RATE_LIMIT="none", SEND_ASSISTANT_LLM_BACKEND="none")
     if database_url:
         env["SEND_ASSISTANT_DATABASE_URL"] = database_url
@@ -201,13 +203,13 @@ class Served:
     cold_start_s: float
 
 
-def start_server(data_dir: Path, database_url: str, *, workers: int, log: Path, question: str) -> Served:
+def start_server(data_dir: Path, database_url: str, *, workers: int, log: Path, question: str, threads: int | None) -> Served:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
         [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env=env_for(data_dir, database_url),
+        env=env_for(data_dir, database_url, threads=threads),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
@@ -299,7 +301,9 @@ async def _client_loop(client: httpx.AsyncClient, n: int, clients: int, deadline
 async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -> tuple[Tally, float, float, float]:
     tally = Tally()
     peak_rss, peak_worker = 0.0, 0.0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections are dropped after 2 s, before uvicorn's own 5 s keep-alive timeout: with equal
+    # timeouts a request can go out on a connection the server is closing, and httpx does not retry a POST.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         started = time.perf_counter()
         deadline = started + seconds
@@ -400,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--cold-starts", type=int, default=3, help="separate server processes timed to their first answer")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--torch-threads", type=int, default=None,
+                        help="OMP_NUM_THREADS for the server (torch intra-op threads per worker); default: torch's own (one per core)")
     parser.add_argument("--max-load", type=float, default=None, help="wait until the 1-minute load average is below this")
     parser.add_argument("--load-wait", type=float, default=600, help="longest wait for --max-load, in seconds")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -412,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = work / "data"
     data_dir.mkdir()
     source = args.data_dir.resolve()
-    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "workers": args.workers}, "work_dir": str(work)}
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "workers": args.workers, "torch_threads": args.torch_threads or "default"},
+                               "work_dir": str(work)}
     results["machine"]["quiet_wait"] = wait_for_quiet(args.max_load, args.load_wait)
     results["machine"]["load_before"] = os.getloadavg()
     print(f"Working in {work}; load average {results['machine']['load_before']}", flush=True)
@@ -435,10 +442,11 @@ def main(argv: list[str] | None = None) -> int:
         log = work / "server.log"
         cold = []
         for n in range(args.cold_starts - 1):
-            served = start_server(data_dir, database_url, workers=args.workers, log=log, question=QUESTIONS[n % len(QUESTIONS)])
+            served = start_server(data_dir, database_url, workers=args.workers, log=log, question=QUESTIONS[n % len(QUESTIONS)],
+                                  threads=args.torch_threads)
             cold.append(served.cold_start_s)
             stop_server(served)
-        served = start_server(data_dir, database_url, workers=args.workers, log=log, question=QUESTIONS[-1])
+        served = start_server(data_dir, database_url, workers=args.workers, log=log, question=QUESTIONS[-1], threads=args.torch_threads)
         cold.append(served.cold_start_s)
         try:
             results["cold_start"] = {"each_s": [round(c, 2) for c in cold], "median_s": round(statistics.median(cold), 2),
@@ -520,6 +528,7 @@ def print_report(r: dict[str, Any]) -> None:
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     m = r["machine"]
     print("\n== SEND Assistant benchmark (extractive engine, 127.0.0.1) ==")
+    print(f"server: {m['workers']} worker(s), torch threads {m['torch_threads']}")
     print(f"machine: {m['cores']} cores; load average (1/5/15 min) before {tuple(round(v, 2) for v in m['load_before'])}, "
           f"after {tuple(round(v, 2) for v in m['load_after'])}")
     if "index_build" in r:
