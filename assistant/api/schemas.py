@@ -75,8 +75,13 @@ class ProblemOut(BaseModel):
 
 
 class InvalidRequestOut(BaseModel):
-    """The body of every 422 from the JSON API: a sentence a person can read, and each problem field."""
+    """The body of every 422 from the JSON API: what is wrong, in a sentence a person can read.
 
-    error: str = Field(..., description="`invalid_request` (the request does not fit the schema) or `invalid_input`.")
+    A request that does not fit the schema also has `error` ("invalid_request") and `problems`
+    (one per field); a tool refusing input the schema allows (a decision dated in the future)
+    sends `detail` alone.
+    """
+
     detail: str = Field(..., description="What is wrong, in plain words.")
+    error: str | None = Field(None, description="`invalid_request` when the request does not fit the schema.")
     problems: list[ProblemOut] = Field(default_factory=list)

@@ -1,8 +1,9 @@
 """HTTP routes for the deterministic tools: deadlines, appeal routes and letters.
 
 A thin shell: pydantic models in and out, one core call per route, and `InvalidInput`
-turned into 422 {"error": "invalid_input", "detail": "..."}, the same shape (`InvalidRequestOut`)
-as a request that does not fit the schema. The app includes `router` in `create_app`.
+turned into 422 {"detail": "..."}: the same `InvalidRequestOut` as a request that does not fit
+the schema, without its `error` and `problems`. The tools pages call these functions too and
+read a refusal from the HTTPException. The app includes `router` in `create_app`.
 
     curl -X POST localhost:8000/api/deadlines -H 'content-type: application/json' \
          -d '{"events": {"request_received": "2026-03-03"}, "today": "2026-11-23"}'
@@ -14,8 +15,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.schemas import InvalidRequestOut
@@ -174,21 +175,20 @@ class LetterTemplateOut(BaseModel):
     citations: list[CitationOut]
 
 
-def _invalid(exc: InvalidInput) -> JSONResponse:
+def _invalid(exc: InvalidInput) -> HTTPException:
     """422 with the tool's own sentence ("a decision dated in the future", ...) as the detail."""
-    body = InvalidRequestOut(error="invalid_input", detail=str(exc))
-    return JSONResponse(status_code=422, content=body.model_dump())
+    return HTTPException(status_code=422, detail=str(exc))
 
 
 @router.post("/deadlines", response_model=DeadlinesResponse, responses=INVALID)
-def deadlines(body: DeadlinesRequest) -> DeadlinesResponse | JSONResponse:
+def deadlines(body: DeadlinesRequest) -> DeadlinesResponse:
     """Every statutory deadline that follows from the events given, and whether the council is late."""
     today = body.today or date.today()
     events = KnownEvents(**body.events.model_dump())
     try:
         report = check_late(events, today=today)
     except InvalidInput as exc:
-        return _invalid(exc)
+        raise _invalid(exc) from None
     return DeadlinesResponse(
         today=today,
         deadlines=[DeadlineOut(
@@ -204,7 +204,7 @@ def deadlines(body: DeadlinesRequest) -> DeadlinesResponse | JSONResponse:
 
 
 @router.post("/appeal-route", response_model=AppealResponse, responses=INVALID)
-def appeal_route(body: AppealRequest) -> AppealResponse | JSONResponse:
+def appeal_route(body: AppealRequest) -> AppealResponse:
     """Can this decision be appealed, how, by whom, with or without mediation, and by when?"""
     query = AppealQuery(decision=body.decision, sections=frozenset(body.sections),
                         decision_date=body.decision_date, certificate_date=body.certificate_date,
@@ -212,7 +212,7 @@ def appeal_route(body: AppealRequest) -> AppealResponse | JSONResponse:
     try:
         route = route_for(query, today=body.today or date.today())
     except InvalidInput as exc:
-        return _invalid(exc)
+        raise _invalid(exc) from None
     return AppealResponse(
         decision=route.decision, summary=route.summary, routes=[r.value for r in route.routes],
         tribunal=route.tribunal, mediation_required=route.mediation_required, mediation_note=route.mediation_note,
@@ -241,7 +241,7 @@ def letter(body: LetterRequest, request: Request,
     try:
         rendered = render_letter(body.template, body.fields, today=body.today or date.today())
     except InvalidInput as exc:
-        return _invalid(exc)
+        raise _invalid(exc) from None
     wants_docx = format == "docx" or (format is None and DOCX_MEDIA_TYPE in request.headers.get("accept", ""))
     if wants_docx:
         return Response(
