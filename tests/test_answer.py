@@ -86,3 +86,10 @@ def test_tool_answers_cite_their_rules(full_services) -> None:  # type: ignore[n
     assert answer.citations and all(c.source and c.ref for c in answer.citations)
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text.split("**Sources**")[0])}
     assert markers and markers <= {c.n for c in answer.citations}
+
+
+def test_a_named_section_with_a_question_leads_with_the_subsection_nearest_it(full_services) -> None:  # type: ignore[no-untyped-def]
+    question = "Under s20, what is the legal test for a learning difficulty in a child of school age compared with others of the same age?"
+    answer = full_services.pipeline.answer(question, persona=Persona.ADVISER)
+    assert answer.citations[0].ref == "s.20(2)", [c.ref for c in answer.citations]
+    assert "significantly greater difficulty" in answer.text

@@ -260,11 +260,13 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
     assert ctx.query_vector is not None
     direct = sorted((p for p in ctx.passages if _is_direct(ctx, p)), key=_ref_order)[:4] if ctx.direct else []
     if direct:
-        composition = pipe.composer.whole(direct[:1])
-        if len(direct) > 1 and _is_lookup(ctx.query):
-            composition = pipe.composer.whole(direct, sentences_each=3)
-        if not _is_lookup(ctx.query):
-            others = [p for p in ctx.passages if p not in direct]
+        if _is_lookup(ctx.query):
+            composition = pipe.composer.whole(direct, sentences_each=3) if len(direct) > 1 else pipe.composer.whole(direct)
+        else:
+            # A reference with a question about it: the named passage nearest the question leads.
+            nearest = next(p for p in ctx.passages if p in direct)
+            composition = pipe.composer.whole([nearest])
+            others = [p for p in ctx.passages if p is not nearest]
             extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
             composition = Composition(composition.selected + extra.selected, composition.best_sentence)
     else:
