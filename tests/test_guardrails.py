@@ -224,3 +224,22 @@ def test_evaluate_routing_reports_failures() -> None:
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("message", [
+    "my son was excluded for being verbally abusive to a teacher, he has ADHD, is that allowed?",
+    "she got a suspension for abusive language towards other pupils - can they do that with an EHCP?",
+    "the council is being abusive in how they treat us over the EHCP, can I complain?",
+])
+def test_abusive_as_a_pupils_conduct_or_a_complaint_about_the_council_is_answered(message: str) -> None:
+    assert screen(message).verdict is None
+
+
+@pytest.mark.parametrize("message", [
+    "my dad is verbally abusive to me",
+    "the teacher is abusive to my son",
+    "my son says he is being abused at home",
+])
+def test_abuse_by_an_adult_still_gets_urgent_help(message: str) -> None:
+    verdict = screen(message).verdict
+    assert verdict is not None and verdict.status is AnswerStatus.SAFEGUARDING

@@ -17,6 +17,10 @@ _WHO = (r"(?:step ?dad|step ?father|step ?mum|step ?mother|dad|father|mum|mother
 # "my dad", "her mums boyfriend", "my girlfriends dad", "the taxi driver", "someone"
 ADULT = (rf"(?:(?:my|his|her|our|their|the|a|an|this|that) (?:\w+s |birth |foster |older )?{_WHO}"
          r"|someone|somebody|mum|dad|stepdad|stepmum)")
+# A pupil described as abusive to staff or classmates is a behaviour (exclusion) question.
+STAFF_OR_PEERS = (r"(?:a |the |his |her |their |other |some )?(?:teachers?|staff|members? of staff|pupils?|"
+                  r"peers?|classmates?|other (?:pupils|children|kids|students)|tas?|lunchtime staff|students?)\b")
+CONDUCT = r"(?:language|behaviou?rs?|comments?|remarks?|words|outbursts?)\b"
 PARTNER = (r"(?:my|our|her|his|the|their) (?:partner|husband|hubby|wife|ex|ex husband|ex wife|"
            r"ex partner|boyfriend|girlfriend|fiance|other half|(?:kids|childrens|sons|daughters|"
            r"babys|baby) (?:dad|father|mum|mother))")
@@ -100,7 +104,8 @@ RULES: tuple[Rule, ...] = (
           r"\bsexual(?:ly)? (?:abus\w*|assault\w*|exploit\w*|touch\w*)|\brap(?:e|ed|es)\b|\bmolest\w*",
           r"\binappropriate(?:ly)? touch\w*|\bnudes?\b|\bnaked (?:pictures|photos|pics)|\bsextort\w*",
           r"\bindecent (?:images|pictures|photos)\b|\bchild (?:criminal |sexual )?exploitation\b",
-          r"\babus(?:e|ed|ing|ive)\b(?! of)|\bneglect(?:ed)?\b(?! (?:of|to|his|her|their|its|the))"),
+          rf"\babus(?:e|ed|ing|ive)\b(?! of)(?! (?:to|towards) {STAFF_OR_PEERS})(?! {CONDUCT})"
+          r"|\bneglect(?:ed)?\b(?! (?:of|to|his|her|their|its|the))"),
     rule("abuse", "hb",
           r"\b(?:finger ?marks|hand ?prints?|hand marks|belt marks|cigarette burns|bite marks|black "
           r"eye|unexplained (?:bruis\w*|injur\w*|marks|burns))\b",

@@ -85,6 +85,10 @@ ADULT_NOUN = re.compile(any_of(
 PROTECTIVE = re.compile(any_of(
     r"to (?:stop|prevent) (?:him|her|them) (?:from )?(?:running|hurting|hitting|falling|getting|"
     r"going)|to keep (?:him|her|them) safe|reasonable force|positive handling|restrain\w*"))
+# "The council is being abusive to us" is a complaint about a public body, not a child at risk.
+INSTITUTION_AS_ABUSER = re.compile(
+    r"\b(?:council|la|local authority|authority|sen team|send team|caseworker|case officer|tribunal)"
+    r"(?: \w+){0,3} (?:abusive|abusing)\b")
 WEAK = re.compile(any_of(
     r"(?:cant|cannot|can not) (?:cope|take (?:it|this|any ?more)|do this any ?more|go on like this|"
     r"carry on|keep going)|end of my tether|breaking point|falling apart|losing my mind|"
@@ -135,6 +139,8 @@ def _judge(rule: Rule, text: str, match: re.Match[str], spans: list[tuple[int, i
     if "b" in rule.flags and BEHAVIOUR.search(text) and not ADULT_NOUN.search(text[start:match.end()]):
         return "ignore"
     if rule.reason == "abuse" and PROTECTIVE.search(around):
+        return "ignore"
+    if rule.reason == "abuse" and INSTITUTION_AS_ABUSER.search(text[start:match.end()]):
         return "ignore"
     if ACTIVE.search(around) or ACTIVE.search(match.group(0)):
         return "hard"
