@@ -230,6 +230,8 @@ def test_docstring_examples(name: str) -> None:
     "my son was excluded for being verbally abusive to a teacher, he has ADHD, is that allowed?",
     "she got a suspension for abusive language towards other pupils - can they do that with an EHCP?",
     "the council is being abusive in how they treat us over the EHCP, can I complain?",
+    "We get lots of feedback on our Local Offer, a few abusive - do we have to publish all of it?",
+    "Does the 'tendency to physical abuse' exclusion in the disability regulations cover a child with autism?",
 ])
 def test_abusive_as_a_pupils_conduct_or_a_complaint_about_the_council_is_answered(message: str) -> None:
     assert screen(message).verdict is None
@@ -239,6 +241,7 @@ def test_abusive_as_a_pupils_conduct_or_a_complaint_about_the_council_is_answere
     "my dad is verbally abusive to me",
     "the teacher is abusive to my son",
     "my son says he is being abused at home",
+    "she gets physical abuse from her uncle",
 ])
 def test_abuse_by_an_adult_still_gets_urgent_help(message: str) -> None:
     verdict = screen(message).verdict

@@ -20,6 +20,8 @@ ADULT = (rf"(?:(?:my|his|her|our|their|the|a|an|this|that) (?:\w+s |birth |foste
 # A pupil described as abusive to staff or classmates is a behaviour (exclusion) question.
 STAFF_OR_PEERS = (r"(?:a |the |his |her |their |other |some )?(?:teachers?|staff|members? of staff|pupils?|"
                   r"peers?|classmates?|other (?:pupils|children|kids|students)|tas?|lunchtime staff|students?)\b")
+# "a few abusive" (comments, emails) describes correspondence, not a child.
+FEW = "".join(rf"(?<!{w} abusive)" for w in ("a few", "some", "several", "many", "the odd", "one or two"))
 CONDUCT = r"(?:language|behaviou?rs?|comments?|remarks?|words|outbursts?)\b"
 PARTNER = (r"(?:my|our|her|his|the|their) (?:partner|husband|hubby|wife|ex|ex husband|ex wife|"
            r"ex partner|boyfriend|girlfriend|fiance|other half|(?:kids|childrens|sons|daughters|"
@@ -104,7 +106,7 @@ RULES: tuple[Rule, ...] = (
           r"\bsexual(?:ly)? (?:abus\w*|assault\w*|exploit\w*|touch\w*)|\brap(?:e|ed|es)\b|\bmolest\w*",
           r"\binappropriate(?:ly)? touch\w*|\bnudes?\b|\bnaked (?:pictures|photos|pics)|\bsextort\w*",
           r"\bindecent (?:images|pictures|photos)\b|\bchild (?:criminal |sexual )?exploitation\b",
-          rf"\babus(?:e|ed|ing|ive)\b(?! of)(?! (?:to|towards) {STAFF_OR_PEERS})(?! {CONDUCT})"
+          rf"(?<!tendency to physical )(?<!tendency to )\babus(?:e|ed|ing|ive)\b{FEW}(?! of)(?! (?:to|towards) {STAFF_OR_PEERS})(?! {CONDUCT})"
           r"|\bneglect(?:ed)?\b(?! (?:of|to|his|her|their|its|the))"),
     rule("abuse", "hb",
           r"\b(?:finger ?marks|hand ?prints?|hand marks|belt marks|cigarette burns|bite marks|black "
