@@ -68,6 +68,14 @@ def test_bad_input_exits_non_zero_with_a_specific_message(env: Settings, tmp_pat
     assert "is empty (0 bytes)" in capsys.readouterr().err
     assert main(["ingest", str(tmp_path / "missing.json"), "--status", "local", "--local-authority", "X"]) == 2
     assert "no such file" in capsys.readouterr().err
+    unnamed = tmp_path / "unnamed.json"
+    unnamed.write_text(json.dumps([{"id": "a", "name": ""}, {"id": "b", "description": "no name either"}]))
+    assert main(["ingest", str(unnamed), "--status", "local", "--local-authority", "X"]) == 2
+    assert "gave no documents: all 2 record(s) were skipped (record 1 (id a) has no name; record 2 (id b) has no name)" in capsys.readouterr().err
+    menu = tmp_path / "menu.html"
+    menu.write_text("<html><body><nav><a href='/a'>Home</a> <a href='/b'>About</a></nav><footer>Council</footer></body></html>")
+    assert main(["ingest", str(menu), "--status", "local", "--local-authority", "X"]) == 2
+    assert f"{menu} has no main content" in capsys.readouterr().err
     assert stored(env) == {}
 
 

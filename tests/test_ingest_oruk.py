@@ -78,6 +78,35 @@ def test_records_without_name_or_inactive_are_skipped_not_fatal() -> None:
     assert [d.title for d in result.documents] == ["Test service 1"] and result.skipped == 2
 
 
+def test_bare_web_addresses_are_links_and_a_service_without_one_links_to_its_provider() -> None:
+    records = [
+        oruk3_service(1, url="www.samaritans.org/branches/bristol/"),
+        oruk3_service(2, url="", organization={"name": "Kind Hearts", "url": "kindhearts.example"}),
+        oruk3_service(3, url="n/a"),
+    ]
+    one, two, three = parse_services(records, local_authority="Demoshire").documents
+    assert one.url == "https://www.samaritans.org/branches/bristol/"
+    assert "website https://www.samaritans.org/branches/bristol/" in one.text
+    assert two.url == "https://kindhearts.example" and "website" not in two.text
+    assert three.url is None and "n/a" not in three.text
+
+
+@needs_shared
+def test_real_services_with_bare_addresses_keep_their_link() -> None:
+    docs = {d.title: d for d in load_file(BRISTOL, local_authority="Bristol").documents}
+    records = [r for r in json.loads(BRISTOL.read_text()) if (r.get("url") or "").startswith("www.") and (r.get("name") or "").strip()]
+    assert records, "the Bristol file has services whose url lacks https://"
+    for record in records:
+        assert docs[record["name"].strip()].url == "https://" + record["url"].strip()
+
+
+def test_a_description_that_already_names_the_service_is_not_prefixed_again() -> None:
+    (doc,) = parse_services([oruk3_service(1, name="Play Club", description="<p>Play Club (PC) meets on Fridays.</p>")], local_authority="Demoshire").documents
+    assert doc.text.startswith("Play Club (PC) meets on Fridays.")
+    (doc,) = parse_services([oruk3_service(1, name="Play", description="<p>Playgroups meet on Fridays.</p>")], local_authority="Demoshire").documents
+    assert doc.text.startswith("Play: Playgroups meet on Fridays.")
+
+
 def test_local_authority_is_required() -> None:
     with pytest.raises(IngestError, match="--local-authority"):
         parse_services([oruk3_service(1)], local_authority=None)

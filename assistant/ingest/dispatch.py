@@ -108,7 +108,8 @@ def ingest(settings: Settings, request: Request, *, progress: Progress | None = 
         raise IngestError("local information needs --local-authority (e.g. \"North Lincolnshire\")")
     source, result = _parse(settings, request, kind, progress)
     if not result.documents:
-        raise IngestError(f"{request.path_or_url} gave no documents; nothing was changed")
+        why = f": all {result.skipped} record(s) were skipped ({'; '.join(result.skipped_reasons[:3])}{' ...' if result.skipped > 3 else ''})" if result.skipped else ""
+        raise IngestError(f"{request.path_or_url} gave no documents{why}; nothing was changed")
     key = source_key(source, request.local_authority)
     previous = _count(sources_dir(settings.data_dir) / f"{slug(key)}.jsonl")
     path = save_documents(settings.data_dir, key, result.documents)

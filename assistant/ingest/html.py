@@ -46,11 +46,14 @@ def parse_page(
     source: str,
     status: LegalStatus,
     local_authority: str | None = None,
+    name: str | None = None,
 ) -> list[Document]:
-    """The page's main content as Documents, one per heading section. IngestError when there is none."""
+    """The page's main content as Documents, one per heading section. IngestError when there is none.
+
+    `name` (a saved file's path) is how errors refer to the page when it has no URL."""
     import trafilatura
 
-    where = url or "the page"
+    where = url or name or "the page"
     text = markup.decode("utf-8", errors="replace") if isinstance(markup, bytes) else markup
     if not text.strip():
         raise IngestError(f"{where} is empty")
@@ -61,7 +64,7 @@ def parse_page(
     if not extracted:
         raise IngestError(f"{where} has no main content (only navigation, banners or footers were found)")
     root = etree.fromstring(extracted.encode("utf-8"))
-    page_title = clean_text(root.get("title") or "") or _title(text) or where
+    page_title = clean_text(root.get("title") or "") or _title(text) or url or "the page"
     sections = _sections(root, page_title)
     anchors = heading_anchors(text)
     base = urldefrag(url)[0] if url else None

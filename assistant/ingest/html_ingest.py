@@ -29,7 +29,7 @@ def ingest_html(settings: Settings, request: Request, *, progress: Progress | No
     target = request.path_or_url
     if not is_url(target) and Path(target).suffix.lower() in (".html", ".htm"):
         source = request.source or default_source(request.url, request.local_authority)
-        docs = parse_page(Path(target).read_bytes(), url=request.url, source=source, status=request.status, local_authority=request.local_authority)
+        docs = parse_page(Path(target).read_bytes(), url=request.url, source=source, status=request.status, local_authority=request.local_authority, name=target)
         return source, IngestResult(documents=docs)
     urls = _urls(target)
     source = request.source or default_source(urls[0] if urls else target, request.local_authority)

@@ -32,6 +32,7 @@ from assistant.models import Document, LegalStatus
 
 STAFF_KEYS = {"pc_metadata", "assurer_email", "assured_by", "contacts"}
 INACTIVE = {"inactive", "defunct", "closed", "deleted"}
+_BARE_DOMAIN = re.compile(r"(?i)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d+)?(?:/[^\s@]*)?")
 Record = dict[str, Any]
 
 
@@ -115,7 +116,8 @@ def parse_services(records: list[Record], *, local_authority: str | None, source
 
 def _document(record: Record, name: str, doc_id: str, source: str, la: str, withheld: set[str]) -> Document:
     text = remove_emails(service_text(record, name, withheld), withheld)
-    url = _text(record.get("url"))
+    organisation = record.get("organization") if isinstance(record.get("organization"), dict) else {}
+    url = web_url(record.get("url")) or web_url(organisation.get("url"))  # the provider's site when the service has none
     extra = {"oruk_id": str(record.get("id") or "")}
     checked = _last_checked(record)
     if checked:
@@ -127,7 +129,7 @@ def _document(record: Record, name: str, doc_id: str, source: str, la: str, with
         ref=name,
         title=name,
         status=LegalStatus.LOCAL,
-        url=url if url.startswith(("http://", "https://")) and not _has_withheld(url, withheld) else None,
+        url=url if url and not _has_withheld(url, withheld) else None,
         local_authority=la,
         extra=extra,
     )
@@ -136,7 +138,9 @@ def _document(record: Record, name: str, doc_id: str, source: str, la: str, with
 def service_text(record: Record, name: str, withheld: frozenset[str] | set[str] = frozenset()) -> str:
     """The service as plain text: what it is, who it is for, ages, fees, how to reach it."""
     description = html_to_text(_text(record.get("description")))
-    if description and not description.startswith("- "):
+    if re.match(re.escape(name) + r"(?!\w)", description, re.IGNORECASE):
+        parts = [description]  # it already names the service ("Play club runs ...")
+    elif description and not description.startswith("- "):
         parts = [f"{name}: {description}"]  # the first sentence names the service when quoted alone
     else:
         parts = [name, description]
@@ -203,8 +207,8 @@ def _fees(record: Record) -> str:
 
 def _contact(record: Record, withheld: frozenset[str] | set[str]) -> list[str]:
     out = []
-    url = _text(record.get("url"))
-    if url.startswith(("http://", "https://")) and not _has_withheld(url, withheld):
+    url = web_url(record.get("url"))
+    if url and not _has_withheld(url, withheld):
         out.append(f"website {url}")
     email = _text(record.get("email"))
     if EMAIL.fullmatch(email) and email.lower() not in withheld:
@@ -214,6 +218,18 @@ def _contact(record: Record, withheld: frozenset[str] | set[str]) -> list[str]:
         if number:
             out.append(f"phone {number}")
     return out
+
+
+def web_url(value: Any) -> str | None:
+    """An http(s) address, adding https:// to a bare "www.example.org/page" (councils often omit it).
+
+    >>> web_url("www.samaritans.org/branches/bristol/"), web_url("http://x.example"), web_url("n/a")
+    ('https://www.samaritans.org/branches/bristol/', 'http://x.example', None)
+    """
+    text = _text(value)
+    if text.lower().startswith(("http://", "https://")):
+        return text
+    return f"https://{text}" if _BARE_DOMAIN.fullmatch(text) else None
 
 
 def _audience(value: Any) -> str:
