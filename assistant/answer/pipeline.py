@@ -258,7 +258,7 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
         except BackendUnavailable:
             ctx.notices.append(messages.LLM_FALLBACK)
     assert ctx.query_vector is not None
-    direct = sorted((p for p in ctx.passages if _is_direct(ctx, p)), key=_ref_order)[:4] if ctx.direct else []
+    direct = sorted((p for p in ctx.passages if _is_direct(ctx, p)), key=_lookup_order)[:4] if ctx.direct else []
     if direct:
         if _is_lookup(ctx.query):
             composition = pipe.composer.whole(direct, sentences_each=3) if len(direct) > 1 else pipe.composer.whole(direct)
@@ -337,6 +337,13 @@ def _ref_order(passage: Passage) -> tuple[object, ...]:
     return (ref.start or (0, 0), ref.main.zfill(4), ref.sub, passage.chunk.ref)
 
 
+def _lookup_order(passage: Passage) -> tuple[object, ...]:
+    """The official text of a provision (an ingested PDF or legislation), where a deployer has
+    loaded it, comes before our own explanations of the same reference."""
+    official = passage.chunk.doc_id.startswith(OFFICIAL_TEXT_PREFIXES)
+    return (not official, *_ref_order(passage))
+
+
 def _is_lookup(query: str) -> bool:
     """A bare reference ("CoP 9.14?", "reg 13", "s38(3) - types?") asks for the passage itself."""
     remainder = query
@@ -354,6 +361,8 @@ def _unique(signposts: Sequence[Signpost]) -> list[Signpost]:
             out.append(s)
     return out
 
+
+OFFICIAL_TEXT_PREFIXES = ("pdf/", "legislation/")
 
 STEPS: tuple[Step, ...] = (
     screen,
