@@ -244,6 +244,7 @@ NO_SCHOOL_RANKING = (
 )
 LLM_FALLBACK = "The writing model was unavailable, so this answer was put together directly from the sources."
 PARENT_LEAD = "Here is what the law and guidance say. Each point links to its source."
+PARENT_LEAD_LOCAL = "Here are services from your council's Local Offer that may help. Each one links to its source."
 CASEWORKER_LEAD = "Summary of the duties that apply (check the case facts before relying on it):"
 PARENT_NEXT_STEP = (
     "**What you can do next:** if you are unsure, or things are not happening when they should, "

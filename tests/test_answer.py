@@ -93,3 +93,20 @@ def test_a_named_section_with_a_question_leads_with_the_subsection_nearest_it(fu
     answer = full_services.pipeline.answer(question, persona=Persona.ADVISER)
     assert answer.citations[0].ref == "s.20(2)", [c.ref for c in answer.citations]
     assert "significantly greater difficulty" in answer.text
+
+
+def test_a_parent_answer_made_only_of_local_services_says_so_in_its_first_line() -> None:
+    from datetime import date
+
+    from assistant import messages
+    from assistant.answer.extractive import Selected
+    from assistant.answer.pipeline import Context, _lead
+    from assistant.models import Chunk, LegalStatus
+
+    def chosen(status: LegalStatus) -> Selected:
+        chunk = Chunk("c", "d", "Some text here.", "A source", "r", "A title", status)
+        return Selected(chunk, 0, 0, "Some text here.", 1.0)
+
+    ctx = Context("q", Persona.PARENT, "Demoshire", "id", [], date(2026, 1, 5))
+    assert _lead(ctx, [chosen(LegalStatus.LOCAL)]) == messages.PARENT_LEAD_LOCAL
+    assert _lead(ctx, [chosen(LegalStatus.LOCAL), chosen(LegalStatus.LAW)]) == messages.PARENT_LEAD

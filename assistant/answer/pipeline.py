@@ -25,7 +25,7 @@ from assistant.answer.render import render, sources_block
 from assistant.answer.scope import unanswerable
 from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
-from assistant.models import Answer, AnswerStatus, Chunk, Citation, Passage, Persona, Signpost
+from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, Persona, Signpost
 from assistant.redact import PERSONAL_DATA_NOTICE, redact
 from assistant.retrieve import Retriever
 from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
@@ -279,7 +279,7 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
     selected: list[Selected] = composition.selected
     if ctx.persona is Persona.CASEWORKER and _DECISION.search(ctx.query):
         selected = selected + _appeal_rights(pipe, ctx, selected)
-    text, chunks = render(selected, persona=ctx.persona, local_authority=ctx.local_authority, lead=_lead(ctx))
+    text, chunks = render(selected, persona=ctx.persona, local_authority=ctx.local_authority, lead=_lead(ctx, selected))
     ctx.text, ctx.chunks = text, chunks
 
 
@@ -320,9 +320,10 @@ def _appeal_rights(pipe: Pipeline, ctx: Context, selected: Sequence[Selected]) -
     return out
 
 
-def _lead(ctx: Context) -> str | None:
+def _lead(ctx: Context, selected: Sequence[Selected]) -> str | None:
     if ctx.persona is Persona.PARENT:
-        return messages.PARENT_LEAD
+        only_local = all(s.chunk.status is LegalStatus.LOCAL for s in selected)
+        return messages.PARENT_LEAD_LOCAL if only_local else messages.PARENT_LEAD
     if ctx.persona is Persona.CASEWORKER:
         return messages.CASEWORKER_LEAD
     return None
