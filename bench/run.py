@@ -127,6 +127,23 @@ def tree_rss_mb(pid: int) -> tuple[float, list[float]]:
     return sum(each), each
 
 
+def tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds used so far by a process and its live children."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def env_for(data_dir: Path, database_url: str | None = None, *, threads: int | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEND_ASSISTANT_") or k == "SEND_ASSISTANT_CORPUS_DIR"}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
@@ -319,7 +336,9 @@ async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -
 
 def run_load(url: str, clients: int, seconds: float, pid: int, offset: int) -> dict[str, Any]:
     load_before = load1()
+    server_cpu, own_cpu = tree_cpu_s(pid), time.process_time()
     tally, elapsed, peak_rss, peak_worker = asyncio.run(_load(url, clients, seconds, pid, offset))
+    server_cpu, own_cpu = tree_cpu_s(pid) - server_cpu, time.process_time() - own_cpu
     lat = tally.latencies
     return {
         "clients": clients,
@@ -340,6 +359,10 @@ def run_load(url: str, clients: int, seconds: float, pid: int, offset: int) -> d
         "engines": dict(tally.engines),
         "peak_rss_mb": round(peak_rss),
         "peak_worker_rss_mb": round(peak_worker),
+        # CPU the server spent per answer (its feedback request included), and the load generator's own share
+        "server_cpu_ms_per_answer": round(server_cpu / max(tally.answered, 1) * 1000, 1),
+        "server_cpu_cores_busy": round(server_cpu / elapsed, 2),
+        "client_cpu_cores_busy": round(own_cpu / elapsed, 2),
         "load_before": load_before,
         "load_after": load1(),
     }
@@ -513,6 +536,8 @@ def print_report(r: dict[str, Any]) -> None:
         rows.append((f"{label}: p50 / p95 / max", f"{x['p50_ms']} / {x['p95_ms']} / {x['max_ms']} ms",
                      f"p95 <= {TARGETS['p95_50_clients_s']:g} s" if x["clients"] == 50 else "-",
                      verdict(x["p95_ms"] <= TARGETS["p95_50_clients_s"] * 1000) if x["clients"] == 50 else ""))
+        rows.append((f"{label}: server CPU per answer; cores busy server / client",
+                     f"{x['server_cpu_ms_per_answer']} ms; {x['server_cpu_cores_busy']} / {x['client_cpu_cores_busy']}", "-", ""))
         rows.append((f"{label}: errors; answered/sent", f"{x['errors']}; {x['answered']}/{x['requests']}", "0 errors", verdict(x["errors"] == 0)))
     worker = max([x["peak_worker_rss_mb"] for x in r["load"]] or [r["rss_idle_mb"]])
     total = max([x["peak_rss_mb"] for x in r["load"]] or [r["rss_idle_mb"]])
