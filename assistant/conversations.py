@@ -18,9 +18,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, select
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -95,18 +95,33 @@ def storable(text: str) -> str:
     return _UNSTORABLE.sub("", text)
 
 
+SQLITE_BUSY_SECONDS = 30.0
+
+
+def _sqlite_wal(connection: Any, _record: Any) -> None:
+    """Write-ahead logging: readers never block the writer, and several workers can share the file."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class SqlConversationStore:
     """Stores redacted turns and feedback in any database SQLAlchemy reaches."""
 
     def __init__(self, url: str, *, redact: Callable[[str], str]) -> None:
         kwargs: dict[str, object] = {"future": True}
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
         if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False}
-            if url in ("sqlite://", "sqlite:///:memory:"):
+            # Writers wait for each other (up to 30 s) instead of failing with "database is locked".
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+            if in_memory:
                 kwargs["poolclass"] = StaticPool
         else:
             kwargs["pool_pre_ping"] = True
         self._engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite") and not in_memory:
+            event.listen(self._engine, "connect", _sqlite_wal)
         _Base.metadata.create_all(self._engine)
         self._session = sessionmaker(self._engine, expire_on_commit=False)
         self._redact = redact
