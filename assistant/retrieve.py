@@ -19,7 +19,7 @@ import numpy as np
 from assistant.index import LoadedIndex
 from assistant.models import LegalStatus, Passage
 from assistant.ports import Embedder
-from assistant.sources import chunk_matches, find_refs
+from assistant.sources import FoundRef, canonical_source, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS
 
 RRF_K = 60
@@ -74,6 +74,9 @@ class Retriever:
         self.top_k = top_k
         self.candidates = candidates
         self.rerank_pool = rerank_pool
+        # Each chunk's reference, parsed once, and the references its text names (filled on first use).
+        self._refs = [(canonical_source(c.source), parse_ref(c.ref)) for c in index.chunks]
+        self._refs_in_text: dict[int, list[FoundRef]] = {}
 
     def retrieve(self, question: str, *, local_authority: str | None = None, top_k: int | None = None) -> Retrieval:
         k = top_k or self.top_k
@@ -171,13 +174,10 @@ class Retriever:
         for pos in ranked[:3]:
             chunk = self.index.chunks[pos]
             if chunk.status is LegalStatus.LAW:
-                for found in find_refs(chunk.text):
+                for found in self._named_in(pos):
                     if not found.ref.sub or chunk_matches(chunk.source, chunk.ref, found):
                         continue
-                    targets = [
-                        i for i, c in enumerate(self.index.chunks)
-                        if mask[i] and i not in out and c.source == chunk.source and chunk_matches(c.source, c.ref, found)
-                    ]
+                    targets = [i for i in self._named(found, mask, source=chunk.source) if i not in out]
                     for target in targets[:1]:
                         out.insert(min(len(out), 5), target)
             elif chunk.status is LegalStatus.STATUTORY_GUIDANCE and added_basis < 2:
@@ -192,15 +192,11 @@ class Retriever:
     def _basis(self, pos: int, mask: np.ndarray, shown: list[int], vector: np.ndarray) -> int | None:
         """The law passage a guidance passage names that is nearest the question, unless some of
         the law it names is already shown or none of it is near the question."""
-        chunks = self.index.chunks
         candidates: list[int] = []
-        for found in find_refs(chunks[pos].text):
+        for found in self._named_in(pos):
             if found.ref.kind not in ("s", "reg"):
                 continue
-            targets = [
-                i for i, c in enumerate(chunks)
-                if mask[i] and c.status is LegalStatus.LAW and chunk_matches(c.source, c.ref, found)
-            ]
+            targets = self._named(found, mask, law_only=True)
             if any(i in shown for i in targets):
                 return None
             candidates += targets
@@ -219,11 +215,24 @@ class Retriever:
         return best
 
     def _direct(self, question: str, mask: np.ndarray) -> list[int]:
-        found = find_refs(question)
-        if not found:
-            return []
+        named: set[int] = set()
+        for found in find_refs(question):
+            named.update(self._named(found, mask))
+        return sorted(named)
+
+    def _named(self, found: FoundRef, mask: np.ndarray, *, source: str | None = None, law_only: bool = False) -> list[int]:
+        """Positions, in index order, of the chunks a reference points at (same test as
+        ``chunk_matches``, on references parsed once per index)."""
+        chunks = self.index.chunks
         return [
-            pos
-            for pos, chunk in enumerate(self.index.chunks)
-            if mask[pos] and any(chunk_matches(chunk.source, chunk.ref, f) for f in found)
+            pos for pos, (canonical, ref) in enumerate(self._refs)
+            if mask[pos] and canonical == found.source and ref.covers(found.ref)
+            and (source is None or chunks[pos].source == source)
+            and (not law_only or chunks[pos].status is LegalStatus.LAW)
         ]
+
+    def _named_in(self, pos: int) -> list[FoundRef]:
+        """The references a chunk's own text names, found once per chunk."""
+        if pos not in self._refs_in_text:
+            self._refs_in_text[pos] = find_refs(self.index.chunks[pos].text)
+        return self._refs_in_text[pos]
