@@ -7,7 +7,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assistant.config import Settings
 from assistant.index import build_index, is_up_to_date
-from assistant.services import all_documents, make_embedder, model_name, store_factory
+from assistant.services import all_documents, cache_exemplar_vectors, make_embedder, model_name, store_factory
 
 
 def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bool = False) -> int:
@@ -35,6 +35,7 @@ def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bo
             progress=report,
             reuse=not rebuild,
         )
+    cache_exemplar_vectors(settings, embedder)  # so no server start-up has to embed them
     console.print(
         f"Indexed {summary.documents} documents as {summary.chunks} chunks in {summary.seconds:.1f}s: "
         f"{summary.skipped_unchanged} unchanged (skipped), {summary.added} added, {summary.replaced} replaced, "

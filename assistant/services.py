@@ -18,7 +18,7 @@ from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
 from assistant.errors import BackendUnavailable, IndexMissing
-from assistant.guardrails.semantic import SemanticSafety
+from assistant.guardrails.semantic import SemanticSafety, exemplar_vectors
 from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, load_index
 from assistant.ingest.markdown import load_corpus
 from assistant.models import Document
@@ -75,6 +75,17 @@ def run_index(settings: Settings, embedder: Embedder, *, progress: Any = None) -
     )
 
 
+def exemplar_cache(settings: Settings) -> Path:
+    """Where the safeguarding exemplars' vectors are kept, beside the index builds: written by
+    `send-assistant index` (or by the first start-up that finds it missing or stale)."""
+    return settings.index_dir / "safety-exemplars.npz"
+
+
+def cache_exemplar_vectors(settings: Settings, embedder: Embedder) -> None:
+    """Embed the safeguarding exemplars into their cache file unless it is already current."""
+    exemplar_vectors(embedder, exemplar_cache(settings), model=model_name(settings))
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -119,9 +130,10 @@ class Services:
 
 
 @lru_cache(maxsize=4)
-def semantic_safety(embedder: Embedder) -> SemanticSafety:
-    """The safeguarding check by meaning; its exemplars are embedded once per embedder."""
-    return SemanticSafety.from_files(embedder)
+def semantic_safety(embedder: Embedder, cache: Path | None = None, model: str = "") -> SemanticSafety:
+    """The safeguarding check by meaning; its exemplars are embedded once per embedder, or
+    read from `cache` when it holds their vectors for this model."""
+    return SemanticSafety.from_files(embedder, cache=cache, model=model)
 
 
 def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, conversations: Any) -> Pipeline:
@@ -144,7 +156,7 @@ def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, c
         detect_tool=detect_tool,
         generator=generator,
         min_relevance=settings.min_relevance,
-        semantic_safety=semantic_safety(embedder),
+        semantic_safety=semantic_safety(embedder, exemplar_cache(settings), model_name(settings)),
     )
 
 
