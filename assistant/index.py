@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from assistant.chunking import chunk_document, document_hash
+from assistant.dense import VectorSearch
 from assistant.errors import CorpusError, IndexMissing
 from assistant.keyword import KeywordIndex
 from assistant.models import Chunk, Document, LegalStatus
@@ -353,9 +354,14 @@ class LoadedIndex:
     store: ChromaChunkStore
     manifest: dict[str, Any]
     position: dict[str, int] = field(default_factory=dict)
+    # What dense retrieval queries: the build's own vectors searched in process for an embedded
+    # store (same rows, exact), else the vector store itself (a Chroma server).
+    dense: VectorSearch | ChromaChunkStore | None = None
 
     def __post_init__(self) -> None:
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        if self.dense is None:
+            self.dense = self.store
         self._masks: dict[str | None, np.ndarray] = {}
 
     def mask(self, local_authority: str | None) -> np.ndarray:
@@ -381,7 +387,10 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         records = _read_records(build)
         with np.load(build / "vectors.npz") as npz:
             sentence_vectors, sentence_chunk = npz["sentence"], npz["sentence_chunk"]
-            vector_rows = len(records) + len(npz["question_chunk"])
+            question_chunk = npz["question_chunk"]
+            vector_rows = len(records) + len(question_chunk)
+            embedded = manifest.get("embedded_store", (build / EMBEDDED_STORE).is_dir())  # older manifests lack the flag
+            dense = _vector_search(npz["chunk"], npz["question"], question_chunk, records) if embedded else None
         keyword = KeywordIndex.load(build / "bm25")
     except UNREADABLE as exc:
         raise _damaged(build, f"{exc.__class__.__name__}: {exc}") from exc
@@ -400,6 +409,17 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         keyword=keyword,
         store=store,
         manifest=manifest,
+        dense=dense,
+    )
+
+
+def _vector_search(chunk_m: np.ndarray, question_m: np.ndarray, question_chunk: np.ndarray, records: list[dict[str, Any]]) -> VectorSearch:
+    """The rows `_write_build` gave the vector store (chunks, then example questions), searchable in process."""
+    owners = [*range(len(records)), *question_chunk.tolist()]
+    return VectorSearch(
+        np.concatenate([chunk_m, question_m]) if len(question_m) else chunk_m,
+        [records[i]["chunk_id"] for i in owners],
+        [records[i].get("local_authority") or NATIONAL for i in owners],
     )
 
 

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma + MiniLM) and keyword (BM25), fused by reciprocal rank.
+"""Hybrid retrieval: dense (MiniLM vectors; see LoadedIndex.dense) and keyword (BM25), fused by reciprocal rank.
 
 A question that names a reference ("CoP 9.14", "reg 13", "s38(3)") puts the passages with
 that reference first. Only national material and the selected local authority's material
@@ -104,7 +104,7 @@ class Retriever:
         self, question: str, vector: np.ndarray, mask: np.ndarray, local_authority: str | None, k: int
     ) -> tuple[list[Passage], bool]:
         chunks = self.index.chunks
-        dense = self.index.store.query(vector, top_k=self.candidates, local_authority=local_authority)
+        dense = self.index.dense.query(vector, top_k=self.candidates, local_authority=local_authority)  # type: ignore[union-attr]
         dense_score = {cid: score for cid, score in dense}
         keyword = self.index.keyword.scores(question, mask)
         keyword_order = [int(i) for i in np.argsort(-keyword)[: self.candidates] if keyword[i] > 0]
