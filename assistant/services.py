@@ -17,7 +17,7 @@ from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
-from assistant.errors import BackendUnavailable, IndexMissing
+from assistant.errors import BackendUnavailable, ConfigError, IndexMissing
 from assistant.guardrails.semantic import SemanticSafety, exemplar_vectors
 from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, load_index
 from assistant.ingest.markdown import load_corpus
@@ -51,10 +51,55 @@ def model_name(settings: Settings) -> str:
     return path.name if path else "all-MiniLM-L6-v2"
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    from assistant.embedding import SentenceTransformerEmbedder
+def make_embedder(settings: Settings, *, backend: str | None = None) -> Embedder:
+    """The query-time embedder: the ONNX export when there is one (no torch in the process),
+    else sentence-transformers on torch. `backend` overrides settings.embedding_backend."""
+    from assistant.embedding import OnnxEmbedder, SentenceTransformerEmbedder, onnx_file
 
-    return SentenceTransformerEmbedder(settings.embedding_model_path)
+    choice = backend or settings.embedding_backend
+    threads = settings.compute_threads
+    if choice != "torch":
+        exported = onnx_file(settings.embedding_model_path, settings.models_dir)
+        if exported.is_file():
+            return OnnxEmbedder(exported, settings.embedding_model_path, threads=threads)
+        if choice == "onnx":
+            raise ConfigError(f"embedding_backend is onnx but there is no export at {exported}: run `send-assistant index`")
+    return SentenceTransformerEmbedder(settings.embedding_model_path, threads=threads)
+
+
+def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
+    """What `send-assistant index` leaves beside the index so a server starts fast: the
+    safeguarding exemplars' vectors and the ONNX export of the model. Returns what it made;
+    an export that cannot be made (no onnx package) leaves serving on torch."""
+    from assistant.embedding import export_onnx, onnx_file
+
+    made = []
+    cache = exemplar_cache(settings)
+    before = cache.stat().st_mtime_ns if cache.exists() else None
+    cache_exemplar_vectors(settings, embedder)
+    if not cache.exists() or cache.stat().st_mtime_ns != before:
+        made.append(f"safeguarding exemplar vectors ({cache.name})")
+    if settings.embedding_backend != "torch":
+        target = onnx_file(settings.embedding_model_path, settings.models_dir)
+        if not target.is_file():
+            try:
+                export_onnx(settings.embedding_model_path, target)
+                made.append(f"ONNX export of the embedding model ({target.name})")
+                for old in settings.models_dir.glob("*.onnx"):
+                    if old != target:
+                        old.unlink(missing_ok=True)
+            except (ImportError, ConfigError, RuntimeError, OSError) as exc:  # the export is an optimisation
+                made.append(f"no ONNX export ({exc}); the server embeds with torch")
+    return made
+
+
+def serving_ready(settings: Settings) -> bool:
+    """Whether what `prepare_serving` makes is there (it is rebuilt by start-up if stale)."""
+    from assistant.embedding import onnx_file
+
+    if not exemplar_cache(settings).is_file():
+        return False
+    return settings.embedding_backend == "torch" or onnx_file(settings.embedding_model_path, settings.models_dir).is_file()
 
 
 def all_documents(settings: Settings) -> list[Document]:
@@ -160,8 +205,20 @@ def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, c
     )
 
 
+def limit_threads(threads: int) -> None:
+    """Cap numpy's BLAS at `threads` per process. Its small matrix products (a question against
+    a few thousand vectors) take a tenth of a millisecond on one thread, but several ms when
+    its threads spin against other busy threads on the same cores."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads, user_api="blas")
+
+
 def build_services(settings: Settings, *, embedder: Embedder | None = None, load: bool = True) -> Services:
     from assistant.redact import redact
+
+    if settings.compute_threads:
+        limit_threads(settings.compute_threads)
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     conversations = SqlConversationStore(settings.sqlalchemy_url, redact=lambda text: redact(text).text)
