@@ -200,13 +200,19 @@ def bench_index_build(data_dir: Path, log: Path) -> dict[str, Any]:
 
 
 def copy_current_index(source: Path, data_dir: Path) -> str:
-    """Copy only the current build of `source`'s index into `data_dir` (read-only use of source)."""
+    """Copy only the current build of `source`'s index into `data_dir` (read-only use of source),
+    with what `send-assistant index` leaves beside it for serving (the safeguarding exemplars'
+    vectors, the ONNX export of the model) when they are there."""
     current = (source / "index" / "CURRENT").read_text().strip()
     build = Path(current).name
     target = data_dir / "index"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source / "index" / build, target / build)
     shutil.copy2(source / "index" / "CURRENT", target / "CURRENT")
+    for cache in (source / "index").glob("*.npz"):
+        shutil.copy2(cache, target / cache.name)
+    if (source / "models").is_dir():
+        shutil.copytree(source / "models", data_dir / "models")
     return build
 
 
@@ -225,7 +231,8 @@ def start_server(data_dir: Path, database_url: str, *, workers: int, log: Path, 
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
-        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+         *(["--threads", str(threads)] if threads else [])],
         env=env_for(data_dir, database_url, threads=threads),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
@@ -427,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--cold-starts", type=int, default=3, help="separate server processes timed to their first answer")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="OMP_NUM_THREADS for the server (torch intra-op threads per worker); default: torch's own (one per core)")
+    parser.add_argument("--torch-threads", "--threads", dest="torch_threads", type=int, default=None,
+                        help="threads per worker for the model and numpy (serve --threads, and OMP_NUM_THREADS); default: serve's own (1)")
     parser.add_argument("--max-load", type=float, default=None, help="wait until the 1-minute load average is below this")
     parser.add_argument("--load-wait", type=float, default=600, help="longest wait for --max-load, in seconds")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -441,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = work / "data"
     data_dir.mkdir()
     source = args.data_dir.resolve()
-    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "workers": args.workers, "torch_threads": args.torch_threads or "default"},
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "workers": args.workers, "torch_threads": args.torch_threads or "serve's default"},
                                "work_dir": str(work)}
     results["machine"]["quiet_wait"] = wait_for_quiet(args.max_load, args.load_wait)
     results["machine"]["load_before"] = os.getloadavg()
@@ -460,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"the index build failed; see {work / 'index.log'}")
         if not (data_dir / "index" / "CURRENT").exists():
             raise SystemExit(f"no index in {source}: run `send-assistant index` first, or drop --skip-build")
+        # `serve` embeds with the ONNX export when `send-assistant index` made one, else with torch
+        results["machine"]["embedding"] = "onnx" if any((data_dir / "models").glob("*.onnx")) else "torch"
 
         database_url = f"sqlite:///{work / 'bench.db'}"
         log = work / "server.log"
@@ -553,7 +562,7 @@ def print_report(r: dict[str, Any]) -> None:
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     m = r["machine"]
     print("\n== SEND Assistant benchmark (extractive engine, 127.0.0.1) ==")
-    print(f"server: {m['workers']} worker(s), torch threads {m['torch_threads']}")
+    print(f"server: {m['workers']} worker(s), threads per worker {m['torch_threads']}, embedding with {m.get('embedding', '?')}")
     print(f"machine: {m['cores']} cores; load average (1/5/15 min) before {tuple(round(v, 2) for v in m['load_before'])}, "
           f"after {tuple(round(v, 2) for v in m['load_after'])}")
     if "index_build" in r:
