@@ -1,6 +1,6 @@
 """The safeguarding exemplars' vectors are kept in a file, so a server start-up need not embed them.
 
-The cache is keyed by both exemplar files, the model name and the embedder's kind and size: a
+The cache is keyed by both exemplar files, the model name and the embedder's model name and size: a
 matching file is read and the model is not called; anything else (another model, edited
 exemplars, a damaged file) is embedded again and the file rewritten.
 """

@@ -23,7 +23,7 @@ verdict. Threshold and margin were set on ``tests/data/safety_calibration.jsonl`
 Embedding the 342 exemplars takes seconds, so their vectors are kept in a cache file (an
 ``.npz`` beside the index, written when the index is built): ``from_files(embedder,
 cache=path, model=name)`` loads it when its key (a hash of both exemplar files, the model
-name and the embedder's kind and dimension) still matches, and otherwise embeds the
+name and the embedder's model name and dimension) still matches, and otherwise embeds the
 exemplars and writes the file again.
 """
 
@@ -196,10 +196,12 @@ class SemanticSafety:
 
 
 def exemplar_key(embedder: Embedder, model: str) -> str:
-    """What the cached vectors depend on: both exemplar files, the model, the embedder's kind and size."""
+    """What the cached vectors depend on: both exemplar files, the model, and the embedder's
+    model name (its class name when it has none) and size. The torch and ONNX runs of one
+    model share a key: their vectors agree to about 1e-7."""
     digest = hashlib.sha256()
     for part in (_exemplar_file(RISK_FILE), _exemplar_file(SAFE_FILE), model,
-                 type(embedder).__qualname__, str(getattr(embedder, "dimension", ""))):
+                 str(getattr(embedder, "name", type(embedder).__qualname__)), str(getattr(embedder, "dimension", ""))):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
