@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, event, select
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, event, insert, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -130,20 +130,24 @@ class SqlConversationStore:
         """Redacted and storable: cleaned before redacting too, so no control character hides a name."""
         return storable(self._redact(storable(text)))
 
+    # Every answer reads a conversation's turns and adds one, so these two (and add_feedback) are
+    # plain SQL statements on a connection: the ORM's session and unit of work cost more than the query.
+
     def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]:
-        with self._session() as session:
-            rows = session.scalars(
-                select(_TurnRow)
-                .where(_TurnRow.conversation_id == storable(conversation_id))
-                .order_by(_TurnRow.id.desc())
+        turns = _TurnRow.__table__.c
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(turns.question, turns.query, turns.status)
+                .where(turns.conversation_id == storable(conversation_id))
+                .order_by(turns.id.desc())
                 .limit(limit)
             ).all()
-        return [Turn(r.question, r.query, r.status) for r in reversed(rows)]
+        return [Turn(question, query, status) for question, query, status in reversed(rows)]
 
     def append(self, conversation_id: str, turn: Turn) -> None:
-        with self._session.begin() as session:
-            session.add(
-                _TurnRow(
+        with self._engine.begin() as connection:
+            connection.execute(
+                insert(_TurnRow.__table__).values(
                     conversation_id=storable(conversation_id),
                     question=self._clean(turn.question),
                     query=self._clean(turn.query),
@@ -163,9 +167,9 @@ class SqlConversationStore:
 
     def add_feedback(self, feedback: Feedback) -> str:
         feedback_id = uuid.uuid4().hex
-        with self._session.begin() as session:
-            session.add(
-                _FeedbackRow(
+        with self._engine.begin() as connection:
+            connection.execute(
+                insert(_FeedbackRow.__table__).values(
                     id=feedback_id,
                     conversation_id=storable(feedback.conversation_id),
                     helpful=feedback.helpful,

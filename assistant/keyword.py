@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -58,8 +59,11 @@ EXPANSIONS: dict[str, str] = {
 _REF_TOKEN = re.compile(r"^(?:s|reg|r)\.?\d")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light English stemmer: plurals and a few suffixes. Numbers and refs are kept."""
+    """A light English stemmer: plurals and a few suffixes. Numbers and refs are kept.
+
+    Remembered per word: the composer stems every word of every candidate sentence per answer."""
     if any(ch.isdigit() for ch in word) or len(word) <= 3:
         return word
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):

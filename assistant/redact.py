@@ -102,6 +102,7 @@ _PLACES = frozenset(
     """.split()
 )
 _NOT_NAMES = _WORDS | _PLACES
+_NOT_NAMES_TITLED = frozenset(t.title() for t in _NOT_NAMES)
 _PROTECTED = re.compile(
     r"(?i)\b(?:children and families act|send code of practice|code of practice|equality act"
     r"|education act|care act|first[- ]tier tribunal|upper tribunal|(?:high|county|crown|supreme)"
@@ -311,7 +312,7 @@ def _with_surname(text: str, hit: _Hit) -> _Hit:
 def _repeats(text: str, hits: list[_Hit]) -> Iterator[_Hit]:
     """Every other mention of a name already found ("Ellis's bus ... Ellis is 15")."""
     tokens = {t for s, e, kind in hits if kind == "NAME" for t in re.findall(_TOKEN, text[s:e])}
-    for token in tokens - {t.title() for t in _NOT_NAMES}:
+    for token in tokens - _NOT_NAMES_TITLED:
         for m in re.finditer(rf"\b{re.escape(token)}\b", text):
             yield m.start(), m.end(), "NAME"
 
