@@ -1,0 +1,60 @@
+"""`serve` gives each worker one thread for the model and numpy unless told otherwise.
+
+Many answers at once share two cores better when no answer spreads over both: the setting
+reaches every worker through the environment, and build_services caps numpy's BLAS with it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.delenv("SEND_ASSISTANT_COMPUTE_THREADS", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+def test_serve_runs_one_thread_per_worker_by_default(served: list[dict[str, Any]]) -> None:
+    from assistant.cli import main
+    from assistant.config import get_settings
+
+    assert main(["serve", "--port", "8123"]) == 0
+    assert served and served[0]["port"] == 8123
+    assert os.environ["SEND_ASSISTANT_COMPUTE_THREADS"] == "1"
+    assert get_settings().compute_threads == 1, "the app the workers build reads it"
+
+
+def test_serve_threads_and_the_environment_override_the_default(served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("SEND_ASSISTANT_COMPUTE_THREADS", "2")
+    assert main(["serve"]) == 0
+    assert os.environ["SEND_ASSISTANT_COMPUTE_THREADS"] == "2"
+    assert main(["serve", "--threads", "3"]) == 0
+    assert os.environ["SEND_ASSISTANT_COMPUTE_THREADS"] == "3"
+
+
+def test_compute_threads_caps_numpys_blas(tmp_path: Any) -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from assistant.config import Settings
+    from assistant.services import build_services
+
+    class NoEmbedder:
+        dimension = 3
+
+        def embed(self, texts: Any) -> Any:
+            raise AssertionError("nothing is embedded without an index")
+
+    with threadpool_limits(limits=None):  # restores the original limits afterwards
+        build_services(Settings(data_dir=tmp_path / "data", compute_threads=1), embedder=NoEmbedder())
+        blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+        assert blas and all(pool["num_threads"] == 1 for pool in blas)
