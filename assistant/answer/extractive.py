@@ -84,9 +84,12 @@ class ExtractiveComposer:
         extra: int = 4,
         parts: Sequence[tuple[str, np.ndarray]] = (),
         lead_sentences: int = 7,
+        per_passage: int = 2,
     ) -> Composition:
         """The best passage in full (it was written to stand alone), then the best sentences
-        of the others — one for each part of a question that asks several things."""
+        of the others — one for each part of a question that asks several things. Up to two
+        sentences come from any one supporting passage: a passage's second-best sentence is
+        often the one holding the number or the exception that was asked about."""
         if not passages:
             return Composition([], 0.0)
         first = self._lead_position(passages, parts)
@@ -95,7 +98,7 @@ class ExtractiveComposer:
         lead_best = self._candidates(question, query_vector, ordered[:1])
         floor = self.support_ratio * max((c[0] for c in lead_best), default=0.0)
         support = self.select(
-            question, query_vector, ordered[1:], max_sentences=extra, parts=parts, per_passage=1, floor=floor
+            question, query_vector, ordered[1:], max_sentences=extra, parts=parts, per_passage=per_passage, floor=floor
         )
         shifted = [Selected(s.chunk, s.passage_rank + 1, s.sentence_index, s.text, s.score) for s in support.selected]
         best = max([support.best_sentence] + [c[1] for c in lead_best])

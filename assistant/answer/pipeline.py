@@ -34,7 +34,7 @@ from assistant.text import content_words
 if TYPE_CHECKING:
     from assistant.guardrails.semantic import SemanticSafety
 
-EXTRA_SENTENCES = {Persona.PARENT: 5, Persona.ADVISER: 5, Persona.CASEWORKER: 6}
+EXTRA_SENTENCES = {Persona.PARENT: 7, Persona.ADVISER: 7, Persona.CASEWORKER: 8}
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|what about|how about|then|ok|okay|what if|does that|is that|can they|can i|"
     r"how long|when|who|why)\b|\b(that|this|it|they|them|those|there)\b",
