@@ -29,6 +29,7 @@ from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus,
 from assistant.redact import PERSONAL_DATA_NOTICE, redact
 from assistant.retrieve import Retriever
 from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
+from assistant.text import STOPWORDS, tokens
 from assistant.text import content_words
 
 if TYPE_CHECKING:
@@ -195,7 +196,25 @@ def condense_follow_up(pipe: Pipeline, ctx: Context) -> None:
         return
     words = len(ctx.query.split())
     if words <= 14 and _FOLLOW_UP.search(ctx.query):
-        ctx.query = f"{answered[-1].query} {ctx.query}"
+        ctx.query = f"{ctx.query} ({' '.join(topic_words(answered[-1].query, ctx.query))})"
+
+
+def topic_words(earlier: str, current: str, limit: int = 8) -> list[str]:
+    """The earlier question's content words that the follow-up does not repeat, in order.
+
+    They are added after the follow-up rather than the whole earlier question before it, so
+    the new ask ("and if they say no, what can I do?") leads retrieval and the earlier turn
+    only supplies the topic.
+
+    >>> topic_words("can I ask the council for an EHC needs assessment?", "and if they say no?")
+    ['ask', 'council', 'ehc', 'needs', 'assessment']
+    """
+    present = set(tokens(current))
+    out: list[str] = []
+    for word in tokens(earlier):
+        if len(word) > 2 and word not in STOPWORDS and word not in present and word not in out:
+            out.append(word)
+    return out[:limit]
 
 
 def use_tools(pipe: Pipeline, ctx: Context) -> None:
