@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, event, insert, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -122,7 +123,12 @@ class SqlConversationStore:
         self._engine = create_engine(url, **kwargs)
         if url.startswith("sqlite") and not in_memory:
             event.listen(self._engine, "connect", _sqlite_wal)
-        _Base.metadata.create_all(self._engine)
+        try:
+            _Base.metadata.create_all(self._engine)
+        except DatabaseError:
+            # Workers starting together on a new database: another one created a table between
+            # our check and our CREATE. Checking again finds it; a real fault fails again.
+            _Base.metadata.create_all(self._engine)
         self._session = sessionmaker(self._engine, expire_on_commit=False)
         self._redact = redact
 

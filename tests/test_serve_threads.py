@@ -58,3 +58,30 @@ def test_compute_threads_caps_numpys_blas(tmp_path: Any) -> None:
         build_services(Settings(data_dir=tmp_path / "data", compute_threads=1), embedder=NoEmbedder())
         blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
         assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+def test_workers_starting_together_on_a_new_database_all_open_it(tmp_path: Any) -> None:
+    """Two stores created at once on a fresh SQLite file: the second must not fail on
+    'table already exists' when the first creates a table between its check and its CREATE."""
+    import threading
+
+    from assistant.conversations import SqlConversationStore, Turn
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            SqlConversationStore(url, redact=lambda text: text).append("c1", Turn("q", "q", "answered"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(SqlConversationStore(url, redact=lambda text: text).history("c1")) == 4
