@@ -30,6 +30,14 @@ _TIME_FACT = re.compile(
 )
 
 
+# A sentence that opens like this leans on the one before it ("A typical example is ...",
+# "This means ..."): taken alone out of a supporting passage it reads as a non sequitur.
+_LEANS_BACK = re.compile(
+    r"^(?:this|these|that|those|it|its|they|their|such|here|both|either|neither|the same|"
+    r"a typical example|for example|for instance|in that case|in this case|otherwise|however|also)\b",
+    re.IGNORECASE,
+)
+
 _ASK = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(who|what|when|where|why|how|can|could|do|does|did|is|are|should|will|would|which|must|have|has|may)\b",
     re.IGNORECASE,
@@ -136,7 +144,7 @@ class ExtractiveComposer:
         """The best sentences for the question; a question that asks several things gets the
         best sentence for each of its parts first, then the best for the whole."""
         pool = passages[: self.max_passages + len(parts)]
-        candidates = self._candidates(question, query_vector, pool)
+        candidates = [c for c in self._candidates(question, query_vector, pool) if stands_alone(c[2])]
         if not candidates:
             return Composition([], 0.0)
         best_similarity = max(c[1] for c in candidates)
@@ -155,7 +163,7 @@ class ExtractiveComposer:
                 per_chunk[selected.chunk.chunk_id] = per_chunk.get(selected.chunk.chunk_id, 0) + 1
 
         for part, vector in parts:
-            ranked = sorted(self._candidates(part, vector, pool), key=lambda c: -c[0])
+            ranked = sorted((c for c in self._candidates(part, vector, pool) if stands_alone(c[2])), key=lambda c: -c[0])
             if ranked:
                 take(ranked, len(chosen) + 1, max(floor * 0.9, ranked[0][0] * 0.9))
         candidates.sort(key=lambda c: -c[0])
@@ -191,3 +199,17 @@ class ExtractiveComposer:
                 selected = Selected(passage.chunk, rank, i, sentence, score)
                 out.append((score, float(similarity), selected, vectors[i]))
         return out
+
+
+def stands_alone(selected: Selected) -> bool:
+    """Whether a sentence makes sense without the one before it in its passage.
+
+    >>> from assistant.models import Chunk, LegalStatus
+    >>> c = Chunk("c", "d", "", "SEND Regulations 2014", "reg 4A", "t", LegalStatus.LAW)
+    >>> stands_alone(Selected(c, 0, 2, "A typical example is therapy bought through a block contract.", 0.5))
+    False
+    >>> stands_alone(Selected(c, 0, 0, "This regulation limits personal budgets.", 0.5))
+    True
+    """
+    return selected.sentence_index == 0 or not _LEANS_BACK.match(selected.text)
+
