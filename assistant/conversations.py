@@ -13,7 +13,9 @@ and id, whatever the caller passes. Rows older than the retention period are pur
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,6 +133,12 @@ class SqlConversationStore:
             _Base.metadata.create_all(self._engine)
         self._session = sessionmaker(self._engine, expire_on_commit=False)
         self._redact = redact
+        # SQLite has one writer at a time, and a writer that finds it locked sleeps in steps of up
+        # to 100 ms before trying again: under many concurrent answers the threads of one process
+        # take turns on a lock instead, which wakes the next one at once.
+        self._writing: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
+        )
 
     def _clean(self, text: str) -> str:
         """Redacted and storable: cleaned before redacting too, so no control character hides a name."""
@@ -151,20 +159,19 @@ class SqlConversationStore:
         return [Turn(question, query, status) for question, query, status in reversed(rows)]
 
     def append(self, conversation_id: str, turn: Turn) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(
-                insert(_TurnRow.__table__).values(
-                    conversation_id=storable(conversation_id),
-                    question=self._clean(turn.question),
-                    query=self._clean(turn.query),
-                    status=storable(turn.status),
-                    created=_now(),
-                )
-            )
+        row = insert(_TurnRow.__table__).values(  # redacted before the write lock is taken
+            conversation_id=storable(conversation_id),
+            question=self._clean(turn.question),
+            query=self._clean(turn.query),
+            status=storable(turn.status),
+            created=_now(),
+        )
+        with self._writing, self._engine.begin() as connection:
+            connection.execute(row)
 
     def delete(self, conversation_id: str) -> bool:
         conversation_id = storable(conversation_id)
-        with self._session.begin() as session:
+        with self._writing, self._session.begin() as session:
             turns = session.execute(delete(_TurnRow).where(_TurnRow.conversation_id == conversation_id)).rowcount
             feedback = session.execute(
                 delete(_FeedbackRow).where(_FeedbackRow.conversation_id == conversation_id)
@@ -173,17 +180,16 @@ class SqlConversationStore:
 
     def add_feedback(self, feedback: Feedback) -> str:
         feedback_id = uuid.uuid4().hex
-        with self._engine.begin() as connection:
-            connection.execute(
-                insert(_FeedbackRow.__table__).values(
-                    id=feedback_id,
-                    conversation_id=storable(feedback.conversation_id),
-                    helpful=feedback.helpful,
-                    reasons=self._clean(feedback.reasons),
-                    message_text=self._clean(feedback.message_text) if feedback.message_text else None,
-                    created=_now(),
-                )
-            )
+        row = insert(_FeedbackRow.__table__).values(
+            id=feedback_id,
+            conversation_id=storable(feedback.conversation_id),
+            helpful=feedback.helpful,
+            reasons=self._clean(feedback.reasons),
+            message_text=self._clean(feedback.message_text) if feedback.message_text else None,
+            created=_now(),
+        )
+        with self._writing, self._engine.begin() as connection:
+            connection.execute(row)
         return feedback_id
 
     def list_feedback(self, *, limit: int = 100) -> list[dict[str, object]]:
@@ -203,7 +209,7 @@ class SqlConversationStore:
 
     def purge(self, *, older_than_days: int) -> int:
         cutoff = _now() - timedelta(days=older_than_days)
-        with self._session.begin() as session:
+        with self._writing, self._session.begin() as session:
             removed = session.execute(delete(_TurnRow).where(_TurnRow.created < cutoff)).rowcount
             removed += session.execute(delete(_FeedbackRow).where(_FeedbackRow.created < cutoff)).rowcount
         return int(removed)
