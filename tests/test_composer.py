@@ -57,3 +57,11 @@ def test_a_supporting_sentence_that_leans_on_the_one_before_is_not_taken_alone()
     texts = [s.text for s in got.selected]
     assert not any(t.startswith("A typical example") for t in texts)
     assert any(t.startswith("The council must explain") for t in texts)
+
+
+def test_acronyms_inside_an_organisation_name_are_left_alone() -> None:
+    from assistant.answer.render import expand_acronyms
+
+    text = expand_acronyms("SOS!SEN says a parent need not sign. SEN support is for pupils with SEN.")
+    assert text.startswith("SOS!SEN says")
+    assert "special educational needs (SEN) support" in text

@@ -136,7 +136,7 @@ def _clean(sentence: str) -> str:
 def expand_acronyms(text: str) -> str:
     """Spell out each acronym the first time it is used, unless it is already spelt out."""
     for acronym, meaning in ACRONYMS.items():
-        pattern = re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])")
+        pattern = re.compile(rf"(?<![\w(!]){re.escape(acronym)}(?![\w)])")
         match = pattern.search(text)
         if not match or meaning.lower() in text[: match.end() + 60].lower():
             continue
