@@ -157,8 +157,9 @@ def onnx_file(model_path: Path | None, folder: Path) -> Path:
 def _pooling_is_mean_and_normalised(path: Path) -> bool:
     """OnnxEmbedder reproduces Transformer -> mean Pooling -> Normalize, and nothing else."""
     try:
-        modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((path / "modules.json").read_text())]
-        pooling_dir = next(m["path"] for m in json.loads((path / "modules.json").read_text()) if m["type"].endswith("Pooling"))
+        listed = json.loads((path / "modules.json").read_text())
+        modules = [m["type"].rsplit(".", 1)[-1] for m in listed]
+        pooling_dir = next(m["path"] for m in listed if m["type"].endswith("Pooling"))
         pooling = json.loads((path / pooling_dir / "config.json").read_text())
     except (OSError, ValueError, KeyError, StopIteration):
         return False

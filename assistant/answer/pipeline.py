@@ -29,8 +29,7 @@ from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus,
 from assistant.redact import PERSONAL_DATA_NOTICE, redact
 from assistant.retrieve import Retriever
 from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
-from assistant.text import STOPWORDS, tokens
-from assistant.text import content_words
+from assistant.text import STOPWORDS, content_words, tokens
 
 if TYPE_CHECKING:
     from assistant.guardrails.semantic import SemanticSafety
