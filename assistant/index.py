@@ -363,6 +363,19 @@ class LoadedIndex:
         if self.dense is None:
             self.dense = self.store
         self._masks: dict[str | None, np.ndarray] = {}
+        owners = np.asarray(self.sentence_chunk)
+        numbers = np.arange(len(self.chunks))
+        # Each chunk's rows in sentence_vectors, found once here rather than on every question.
+        # A build writes them chunk by chunk (contiguous slices); anything else gets index arrays.
+        if owners.size < 2 or bool(np.all(owners[1:] >= owners[:-1])):
+            starts, ends = np.searchsorted(owners, numbers), np.searchsorted(owners, numbers, side="right")
+            self._sentence_rows: list[slice | np.ndarray] = [slice(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+        else:
+            self._sentence_rows = [np.flatnonzero(owners == i) for i in numbers]
+
+    def sentence_rows(self, pos: int) -> slice | np.ndarray:
+        """The rows of `sentence_vectors` that belong to chunk number `pos`, in sentence order."""
+        return self._sentence_rows[pos]
 
     def mask(self, local_authority: str | None) -> np.ndarray:
         """Which chunks a question for `local_authority` may see: national + that authority's."""

@@ -206,12 +206,11 @@ class Retriever:
 
     def _best_sentences(self, pool: list[int], vector: np.ndarray) -> dict[int, float]:
         """Each candidate's best sentence similarity: a cheap rerank from precomputed vectors."""
-        owners = self.index.sentence_chunk
         best: dict[int, float] = {}
         for pos in pool:
-            start, end = np.searchsorted(owners, [pos, pos + 1])
-            if end > start:
-                best[pos] = float(np.max(self.index.sentence_vectors[start:end] @ vector))
+            vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
+            if len(vectors):
+                best[pos] = float(np.max(vectors @ vector))
         return best
 
     def _direct(self, question: str, mask: np.ndarray) -> list[int]:

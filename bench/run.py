@@ -16,7 +16,8 @@ Everything runs in a temporary directory of its own (index, database, server log
   separate processes, median and worst reported);
 - warm single-user latency of /api/chat: p50/p95 over --requests sequential questions;
 - throughput and p50/p95 at 10 and 50 concurrent clients for --duration seconds each
-  (httpx.AsyncClient); every answered chat is followed by POST /api/feedback;
+  (bench/loadgen.py: one keep-alive connection per client, cheap on CPU so the server keeps
+  the cores); every answered chat is followed by POST /api/feedback;
 - the server's RSS under load (psutil: the process and its children, each worker's peak);
 - nothing lost: every request answered, and afterwards the stored turns and feedback rows
   counted in the database and compared with what was sent and acknowledged.
@@ -45,9 +46,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import Connection, HTTPFailure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -276,68 +281,72 @@ class Tally:
     feedback_attempts: int = 0
     feedback_stored: int = 0  # 201s from /api/feedback: each stores one row
 
-    def chat(self, response: httpx.Response, seconds: float) -> str | None:
-        self.statuses[response.status_code] += 1
+    def chat(self, status: int, body: bytes, seconds: float) -> str | None:
+        self.statuses[status] += 1
         self.latencies.append(seconds)
-        if response.status_code != 200:
-            self.errors.append(f"chat HTTP {response.status_code}")
+        if status != 200:
+            self.errors.append(f"chat HTTP {status}")
             return None
         self.answered += 1
-        body = response.json()
-        self.answer_status[body["status"]] += 1
-        self.engines[body.get("engine", "?")] += 1
-        return str(body["conversation_id"])
+        reply = json.loads(body)
+        self.answer_status[reply["status"]] += 1
+        self.engines[reply.get("engine", "?")] += 1
+        return str(reply["conversation_id"])
 
 
-async def _client_loop(client: httpx.AsyncClient, n: int, clients: int, deadline: float, tally: Tally, offset: int) -> None:
+async def _client_loop(conn: Connection, n: int, clients: int, deadline: float, tally: Tally, offset: int) -> None:
     i, last = 0, None
-    while time.perf_counter() < deadline:
-        number = offset + n + i * clients  # distinct across all clients of this run
-        payload: dict[str, Any] = {"message": variant(QUESTIONS, number)}
-        if last and i % 4 == 3:
-            payload = {"message": variant(FOLLOW_UPS, number), "conversation_id": last}
-        i += 1
-        tally.attempts += 1
-        started = time.perf_counter()
-        try:
-            response = await client.post("/api/chat", json=payload)
-        except httpx.HTTPError as exc:
-            tally.errors.append(f"chat {exc.__class__.__name__}: {exc}")
-            continue
-        cid = tally.chat(response, time.perf_counter() - started)
-        if cid is None:
-            continue
-        last = cid
-        tally.feedback_attempts += 1
-        started = time.perf_counter()
-        try:
-            sent = await client.post(FEEDBACK_PATH, json={"conversation_id": cid, "helpful": i % 2 == 0})
-        except httpx.HTTPError as exc:
-            tally.errors.append(f"feedback {exc.__class__.__name__}: {exc}")
-            continue
-        tally.feedback_latencies.append(time.perf_counter() - started)
-        if sent.status_code == 201:
-            tally.feedback_stored += 1
-        else:
-            tally.errors.append(f"feedback HTTP {sent.status_code}")
+    try:
+        while time.perf_counter() < deadline:
+            number = offset + n + i * clients  # distinct across all clients of this run
+            payload: dict[str, Any] = {"message": variant(QUESTIONS, number)}
+            if last and i % 4 == 3:
+                payload = {"message": variant(FOLLOW_UPS, number), "conversation_id": last}
+            i += 1
+            tally.attempts += 1
+            started = time.perf_counter()
+            try:
+                status, body = await conn.post_json("/api/chat", payload)
+            except HTTPFailure as exc:
+                tally.errors.append(f"chat {exc}")
+                continue
+            cid = tally.chat(status, body, time.perf_counter() - started)
+            if cid is None:
+                continue
+            last = cid
+            tally.feedback_attempts += 1
+            started = time.perf_counter()
+            try:
+                status, _ = await conn.post_json(FEEDBACK_PATH, {"conversation_id": cid, "helpful": i % 2 == 0})
+            except HTTPFailure as exc:
+                tally.errors.append(f"feedback {exc}")
+                continue
+            tally.feedback_latencies.append(time.perf_counter() - started)
+            if status == 201:
+                tally.feedback_stored += 1
+            else:
+                tally.errors.append(f"feedback HTTP {status}")
+    finally:
+        await conn.close()
 
 
 async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -> tuple[Tally, float, float, float]:
     tally = Tally()
     peak_rss, peak_worker = 0.0, 0.0
-    # Idle connections are dropped after 2 s, before uvicorn's own 5 s keep-alive timeout: with equal
-    # timeouts a request can go out on a connection the server is closing, and httpx does not retry a POST.
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-        started = time.perf_counter()
-        deadline = started + seconds
-        tasks = [asyncio.create_task(_client_loop(client, n, clients, deadline, tally, offset)) for n in range(clients)]
-        while not all(t.done() for t in tasks):
-            total, each = tree_rss_mb(pid)
-            peak_rss, peak_worker = max(peak_rss, total), max([peak_worker, *each])
-            await asyncio.sleep(0.25)
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
+    address = urlsplit(url)
+    host, port = address.hostname or "127.0.0.1", address.port or 80
+    started = time.perf_counter()
+    deadline = started + seconds
+    tasks = [
+        asyncio.create_task(_client_loop(Connection(host, port), n, clients, deadline, tally, offset))
+        for n in range(clients)
+    ]
+    while not all(t.done() for t in tasks):
+        total, each = tree_rss_mb(pid)
+        peak_rss, peak_worker = max(peak_rss, total), max([peak_worker, *each])
+        await asyncio.sleep(0.25)
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
     return tally, elapsed, peak_rss, peak_worker
 
 
@@ -385,7 +394,7 @@ def warm_latency(url: str, requests: int) -> dict[str, Any]:
             message = variant(QUESTIONS, len(QUESTIONS) * len(OPENINGS) * len(CLOSINGS) - 1 - i)  # not sent under load
             started = time.perf_counter()
             response = client.post("/api/chat", json={"message": message})
-            tally.chat(response, time.perf_counter() - started)
+            tally.chat(response.status_code, response.content, time.perf_counter() - started)
     lat = tally.latencies
     return {
         "requests": requests,

@@ -1,10 +1,9 @@
 """The extractive composer: which sentences of the retrieved passages make the answer."""
 
-from types import SimpleNamespace
-
 import numpy as np
 
 from assistant.answer.extractive import ExtractiveComposer
+from assistant.index import LoadedIndex
 from assistant.models import Chunk, LegalStatus, Passage
 
 
@@ -16,13 +15,17 @@ def _unit(*values: float) -> np.ndarray:
 def _composer(passages: list[tuple[str, list[tuple[str, np.ndarray]]]]) -> tuple[ExtractiveComposer, list[Passage]]:
     chunks = [Chunk(cid, cid, " ".join(t for t, _ in sents), "SEND Regulations 2014", f"reg {i + 1}", cid, LegalStatus.LAW)
               for i, (cid, sents) in enumerate(passages)]
-    index = SimpleNamespace(
-        position={c.chunk_id: i for i, c in enumerate(chunks)},
+    index = LoadedIndex(  # the real class, with no keyword index or vector store: the composer reads neither
+        build="test",
+        chunks=chunks,
         sentences=[[t for t, _ in sents] for _, sents in passages],
         sentence_chunk=np.array([i for i, (_, sents) in enumerate(passages) for _ in sents], dtype=np.int32),
         sentence_vectors=np.stack([v for _, sents in passages for _, v in sents]),
+        keyword=None,  # type: ignore[arg-type]
+        store=None,  # type: ignore[arg-type]
+        manifest={},
     )
-    return ExtractiveComposer(index), [Passage(c, 1.0 - i / 10) for i, c in enumerate(chunks)]  # type: ignore[arg-type]
+    return ExtractiveComposer(index), [Passage(c, 1.0 - i / 10) for i, c in enumerate(chunks)]
 
 
 QUESTION = _unit(1, 0, 0)

@@ -124,3 +124,27 @@ def test_a_cut_vector_file_or_a_lost_vector_store_is_damage_and_index_repairs_it
     index.store.drop()  # a store that lost its rows opens as an empty collection
     with pytest.raises(IndexMissing, match="holds 0 rows where 6 were written"):
         load_index(settings.index_dir, store_factory(settings, embedder))
+
+
+def _sentence_rows_of(owners: list[int], chunks: int) -> list[list[int]]:
+    from assistant.index import LoadedIndex
+    from assistant.models import Chunk, LegalStatus
+
+    index = LoadedIndex(
+        build="test",
+        chunks=[Chunk(f"c{i}", f"c{i}", "text", "CoP", f"{i}", f"c{i}", LegalStatus.GUIDANCE) for i in range(chunks)],
+        sentences=[[] for _ in range(chunks)],
+        sentence_vectors=np.arange(len(owners), dtype=np.float32)[:, None],
+        sentence_chunk=np.array(owners, dtype=np.int32),
+        keyword=None,  # type: ignore[arg-type]
+        store=None,  # type: ignore[arg-type]
+        manifest={},
+    )
+    return [index.sentence_vectors[index.sentence_rows(pos)][:, 0].astype(int).tolist() for pos in range(chunks)]
+
+
+def test_sentence_rows_are_each_chunks_own_rows() -> None:
+    # as a build writes them: chunk by chunk; chunk 1 has no sentences
+    assert _sentence_rows_of([0, 0, 2, 2, 2, 3], 4) == [[0, 1], [], [2, 3, 4], [5]]
+    # any other order still finds the right rows
+    assert _sentence_rows_of([1, 0, 1, 0], 2) == [[1, 3], [0, 2]]

@@ -73,6 +73,15 @@ class ExtractiveComposer:
         self.duplicate_threshold = duplicate_threshold
         self.keep_ratio = keep_ratio
         self.support_ratio = support_ratio
+        self._stem_cache: dict[int, list[frozenset[str]]] = {}
+
+    def _stems(self, pos: int) -> list[frozenset[str]]:
+        """The stemmed content words of each sentence of chunk `pos`: worked out once per chunk."""
+        found = self._stem_cache.get(pos)
+        if found is None:
+            found = [frozenset(stem(w) for w in content_words(s)) for s in self.index.sentences[pos]]
+            self._stem_cache[pos] = found  # a whole list at once: safe for the server's threads
+        return found
 
     def whole(self, passages: Sequence[Passage], *, sentences_each: int | None = None) -> Composition:
         """The sentences of the given passages, in order: the answer to a direct look-up."""
@@ -121,10 +130,10 @@ class ExtractiveComposer:
         best, best_score = 0, -1.0
         for rank, passage in enumerate(passages[:4]):
             pos = self.index.position[passage.chunk.chunk_id]
-            rows = np.flatnonzero(self.index.sentence_chunk == pos)
-            if not len(rows):
+            vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
+            if not len(vectors):
                 continue
-            similarity = max(float(np.max(self.index.sentence_vectors[rows] @ v)) for v in asks)
+            similarity = max(float(np.max(vectors @ v)) for v in asks)
             score = similarity + 0.06 / (1 + rank)
             if score > best_score:
                 best, best_score = rank, score
@@ -179,17 +188,15 @@ class ExtractiveComposer:
         out: list[tuple[float, float, Selected, np.ndarray]] = []
         for rank, passage in enumerate(passages):
             pos = self.index.position[passage.chunk.chunk_id]
-            rows = np.flatnonzero(self.index.sentence_chunk == pos)
             sentences = self.index.sentences[pos]
-            if len(rows) != len(sentences):
+            vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
+            if len(vectors) != len(sentences):
                 continue
-            vectors = self.index.sentence_vectors[rows]
             similarities = vectors @ query_vector
             rank_weight = 1.0 / (1.0 + 0.35 * rank)
-            for i, (sentence, similarity) in enumerate(zip(sentences, similarities, strict=True)):
+            for i, (sentence, similarity, s_words) in enumerate(zip(sentences, similarities, self._stems(pos), strict=True)):
                 if len(sentence.split()) < 4:
                     continue
-                s_words = {stem(w) for w in content_words(sentence)}
                 overlap = len(q_words & s_words) / max(1, len(q_words))
                 score = 0.55 * float(similarity) + 0.25 * rank_weight + 0.25 * overlap
                 if wants_time and _TIME_FACT.search(sentence):
