@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import uuid
@@ -33,6 +34,8 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 def default_model_path() -> Path:
@@ -136,6 +139,9 @@ class SentenceTransformerEmbedder(_RecentVectors):
 # --- the same model on onnxruntime ---------------------------------------------------------------
 
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Bumped when the export changes, so an older export beside an index is made again.
+# f2: traced with eager attention, then onnxruntime's transformer fusions (about 12% faster per question).
+ONNX_EXPORT_FORMAT = "f2"
 
 
 def model_fingerprint(model_path: Path) -> str:
@@ -151,7 +157,7 @@ def model_fingerprint(model_path: Path) -> str:
 def onnx_file(model_path: Path | None, folder: Path) -> Path:
     """Where the ONNX export of the model at `model_path` lives inside `folder`."""
     path = Path(model_path) if model_path else default_model_path()
-    return folder / f"{_model_name(path)}-{model_fingerprint(path)}.onnx"
+    return folder / f"{_model_name(path)}-{model_fingerprint(path)}-{ONNX_EXPORT_FORMAT}.onnx"
 
 
 def _pooling_is_mean_and_normalised(path: Path) -> bool:
@@ -186,7 +192,9 @@ def export_onnx(model_path: Path | None, target: Path) -> Path:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+    # Eager attention traces to plain MatMul/Softmax nodes, which onnxruntime's optimiser fuses
+    # into one Attention node per layer; the SDPA path traces to a graph it cannot fuse.
+    model = AutoModel.from_pretrained(str(path), local_files_only=True, attn_implementation="eager").eval()
 
     class _Hidden(torch.nn.Module):
         def __init__(self, inner: Any) -> None:
@@ -209,10 +217,26 @@ def export_onnx(model_path: Path | None, target: Path) -> Path:
                 input_names=list(ONNX_INPUTS), output_names=["last_hidden_state"],
                 dynamic_axes=dynamic, opset_version=17, dynamo=False,
             )
+        _fuse_transformer_nodes(tmp, model.config)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _fuse_transformer_nodes(onnx_path: Path, config: Any) -> None:
+    """Rewrite the exported graph in place with onnxruntime's BERT fusions (attention, layer
+    norm, GELU). The same arithmetic in fewer, larger kernels: vectors agree with the plain
+    graph to about 1e-7. If the optimiser is missing or fails, the plain export is kept."""
+    try:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        optimised = optimize_model(
+            str(onnx_path), model_type="bert", num_heads=int(config.num_attention_heads), hidden_size=int(config.hidden_size)
+        )
+        optimised.save_model_to_file(str(onnx_path))
+    except Exception as exc:  # noqa: BLE001 - an optional speed-up; the plain export is correct
+        log.warning("ONNX transformer fusion skipped (%s: %s); the plain export is used", exc.__class__.__name__, exc)
 
 
 class OnnxEmbedder(_RecentVectors):

@@ -141,3 +141,11 @@ def test_prepare_serving_exports_the_model_and_the_exemplar_vectors_once(prepare
     assert serving_ready(prepared)
     assert exemplar_cache(prepared).is_file() and onnx_file(None, prepared.models_dir).is_file()
     assert prepare_serving(prepared, embedder) == [], "nothing to do the second time"
+
+
+def test_the_export_fuses_each_layers_attention(exported: Path) -> None:
+    import onnx
+
+    ops = [node.op_type for node in onnx.load(str(exported), load_external_data=False).graph.node]
+    assert ops.count("Attention") == 6  # MiniLM-L6: one fused attention node per layer
+    assert "Softmax" not in ops  # nothing left of the unfused attention
