@@ -32,23 +32,31 @@ class VectorSearch:
         self._chunk_ids = np.asarray(list(chunk_ids), dtype=object)
         self._authorities = np.asarray(list(local_authorities), dtype=object)
         self._rows: dict[str | None, np.ndarray] = {}
+        self._matrices: dict[str | None, np.ndarray] = {}  # each authority's rows, copied out once
+        self._known = set(self._authorities.tolist()) - {NATIONAL}
 
     def __len__(self) -> int:
         return len(self._vectors)
 
-    def _allowed(self, local_authority: str | None) -> np.ndarray:
-        """Row numbers a question for `local_authority` may see: national, and that authority's."""
-        if local_authority not in self._rows:
+    def _allowed(self, local_authority: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Row numbers a question for `local_authority` may see (national, and that authority's),
+        and those rows' vectors: gathered on the first question, not copied out on every one.
+        An authority with no rows of its own sees the national rows, and shares their entry."""
+        if local_authority not in self._known:
+            local_authority = None
+        if local_authority not in self._matrices:
             allowed = (self._authorities == NATIONAL) | (self._authorities == (local_authority or NATIONAL))
-            self._rows[local_authority] = np.flatnonzero(allowed)
-        return self._rows[local_authority]
+            rows = np.flatnonzero(allowed)
+            self._rows[local_authority] = rows
+            self._matrices[local_authority] = self._vectors if len(rows) == len(self._vectors) else self._vectors[rows]
+        return self._rows[local_authority], self._matrices[local_authority]
 
     def query(self, vector: np.ndarray, *, top_k: int, local_authority: str | None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) pairs, best first, one per chunk, from the `top_k` nearest rows."""
-        rows = self._allowed(local_authority)
+        rows, matrix = self._allowed(local_authority)
         if not len(rows) or top_k <= 0:
             return []
-        similarity = self._vectors[rows] @ np.asarray(vector, dtype=np.float32)
+        similarity = matrix @ np.asarray(vector, dtype=np.float32)
         take = min(top_k, len(rows))
         nearest = np.argpartition(-similarity, take - 1)[:take] if take < len(rows) else np.arange(len(rows))
         nearest = nearest[np.argsort(-similarity[nearest], kind="stable")]

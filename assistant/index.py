@@ -363,6 +363,7 @@ class LoadedIndex:
         if self.dense is None:
             self.dense = self.store
         self._masks: dict[str | None, np.ndarray] = {}
+        self._authorities_with_chunks = {c.local_authority for c in self.chunks} - {None}
         owners = np.asarray(self.sentence_chunk)
         numbers = np.arange(len(self.chunks))
         # Each chunk's rows in sentence_vectors, found once here rather than on every question.
@@ -379,6 +380,8 @@ class LoadedIndex:
 
     def mask(self, local_authority: str | None) -> np.ndarray:
         """Which chunks a question for `local_authority` may see: national + that authority's."""
+        if local_authority not in self._authorities_with_chunks:
+            local_authority = None  # only the national chunks; one shared mask, however many names are asked for
         if local_authority not in self._masks:
             self._masks[local_authority] = np.array(
                 [c.local_authority in (None, local_authority) for c in self.chunks], dtype=bool

@@ -19,7 +19,7 @@ import numpy as np
 from assistant.index import LoadedIndex
 from assistant.models import LegalStatus, Passage
 from assistant.ports import Embedder
-from assistant.sources import FoundRef, canonical_source, chunk_matches, find_refs, parse_ref
+from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS
 
 RRF_K = 60
@@ -75,8 +75,12 @@ class Retriever:
         self.candidates = candidates
         self.rerank_pool = rerank_pool
         # Each chunk's reference, parsed once, and the references its text names (filled on first use).
-        self._refs = [(canonical_source(c.source), parse_ref(c.ref)) for c in index.chunks]
+        self._refs_by_source: dict[str, list[tuple[int, Ref]]] = {}
+        for pos, chunk in enumerate(index.chunks):
+            self._refs_by_source.setdefault(canonical_source(chunk.source), []).append((pos, parse_ref(chunk.ref)))
         self._refs_in_text: dict[int, list[FoundRef]] = {}
+        # The chunks a reference found in a chunk's own text points at: a finite set, so kept.
+        self._named_from_text: dict[tuple[str, Ref, str | None, bool], list[int]] = {}
 
     def retrieve(self, question: str, *, local_authority: str | None = None, top_k: int | None = None) -> Retrieval:
         k = top_k or self.top_k
@@ -177,7 +181,7 @@ class Retriever:
                 for found in self._named_in(pos):
                     if not found.ref.sub or chunk_matches(chunk.source, chunk.ref, found):
                         continue
-                    targets = [i for i in self._named(found, mask, source=chunk.source) if i not in out]
+                    targets = [i for i in self._named_by_text(found, mask, source=chunk.source) if i not in out]
                     for target in targets[:1]:
                         out.insert(min(len(out), 5), target)
             elif chunk.status is LegalStatus.STATUTORY_GUIDANCE and added_basis < 2:
@@ -196,7 +200,7 @@ class Retriever:
         for found in self._named_in(pos):
             if found.ref.kind not in ("s", "reg"):
                 continue
-            targets = self._named(found, mask, law_only=True)
+            targets = self._named_by_text(found, mask, law_only=True)
             if any(i in shown for i in targets):
                 return None
             candidates += targets
@@ -224,11 +228,18 @@ class Retriever:
         ``chunk_matches``, on references parsed once per index)."""
         chunks = self.index.chunks
         return [
-            pos for pos, (canonical, ref) in enumerate(self._refs)
-            if mask[pos] and canonical == found.source and ref.covers(found.ref)
+            pos for pos, ref in self._refs_by_source.get(found.source, ())
+            if mask[pos] and ref.covers(found.ref)
             and (source is None or chunks[pos].source == source)
             and (not law_only or chunks[pos].status is LegalStatus.LAW)
         ]
+
+    def _named_by_text(self, found: FoundRef, mask: np.ndarray, *, source: str | None = None, law_only: bool = False) -> list[int]:
+        """`_named` for a reference found in a chunk's text, worked out once for every authority."""
+        key = (found.source, found.ref, source, law_only)
+        if key not in self._named_from_text:
+            self._named_from_text[key] = self._named(found, np.ones(len(self.index.chunks), dtype=bool), source=source, law_only=law_only)
+        return [pos for pos in self._named_from_text[key] if mask[pos]]
 
     def _named_in(self, pos: int) -> list[FoundRef]:
         """The references a chunk's own text names, found once per chunk."""

@@ -41,6 +41,16 @@ def test_a_question_sees_national_rows_and_its_own_authoritys_only() -> None:
     assert search.query(everything, top_k=0, local_authority="Leeds") == []
 
 
+def test_names_of_authorities_with_no_rows_see_the_national_rows_and_add_no_memory() -> None:
+    rows = np.eye(3, dtype=np.float32)
+    search = VectorSearch(rows, ["national", "leeds", "york"], ["", "Leeds", "York"])
+    everything = np.ones(3, dtype=np.float32) / np.sqrt(3)
+    for n in range(500):  # a client can send any name it likes
+        assert {c for c, _ in search.query(everything, top_k=10, local_authority=f"Nowhere {n}")} == {"national"}
+    search.query(everything, top_k=10, local_authority="York")
+    assert len(search._matrices) == 2  # the national rows once, York's once
+
+
 def test_rows_ids_and_authorities_must_line_up() -> None:
     with pytest.raises(ValueError, match="3 vectors, 2 chunk ids"):
         VectorSearch(np.eye(3, dtype=np.float32), ["a", "b"], ["", "", ""])

@@ -133,10 +133,15 @@ def _clean(sentence: str) -> str:
     return sentence if sentence.endswith((".", "?", "!", ":", ")")) else sentence + "."
 
 
+# Each acronym as a whole word, not inside a name ("SOS!SEN") or already in brackets: compiled once.
+_ACRONYM_PATTERNS = [
+    (acronym, meaning, re.compile(rf"(?<![\w(!]){re.escape(acronym)}(?![\w)])")) for acronym, meaning in ACRONYMS.items()
+]
+
+
 def expand_acronyms(text: str) -> str:
     """Spell out each acronym the first time it is used, unless it is already spelt out."""
-    for acronym, meaning in ACRONYMS.items():
-        pattern = re.compile(rf"(?<![\w(!]){re.escape(acronym)}(?![\w)])")
+    for acronym, meaning, pattern in _ACRONYM_PATTERNS:
         match = pattern.search(text)
         if not match or meaning.lower() in text[: match.end() + 60].lower():
             continue
