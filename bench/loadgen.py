@@ -24,10 +24,11 @@ class HTTPFailure(Exception):
 
 
 class Connection:
-    """A keep-alive connection to one server. Not shared between tasks."""
+    """A connection to one server, kept open between requests unless `keep_alive` is false
+    (then each request opens its own and asks the server to close it). Not shared between tasks."""
 
-    def __init__(self, host: str, port: int, *, timeout: float = 60.0) -> None:
-        self.host, self.port, self.timeout = host, port, timeout
+    def __init__(self, host: str, port: int, *, timeout: float = 60.0, keep_alive: bool = True) -> None:
+        self.host, self.port, self.timeout, self.keep_alive = host, port, timeout, keep_alive
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._replies = 0  # replies read on the current connection
@@ -35,9 +36,10 @@ class Connection:
     async def post_json(self, path: str, payload: Any) -> tuple[int, bytes]:
         """POST `payload` as JSON to `path`; the reply's status code and body."""
         body = json.dumps(payload).encode()
+        closing = "" if self.keep_alive else "Connection: close\r\n"
         request = (
             f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{closing}\r\n"
         ).encode() + body
         try:
             return await asyncio.wait_for(self._exchange(request), self.timeout)
@@ -89,7 +91,7 @@ class Connection:
             await self.close()
             raise HTTPFailure(f"reply cut short: {exc}") from exc
         self._replies += 1
-        if headers.get("connection", "").lower() == "close":
+        if not self.keep_alive or headers.get("connection", "").lower() == "close":
             await self.close()
         return status, body
 

@@ -16,8 +16,8 @@ Everything runs in a temporary directory of its own (index, database, server log
   separate processes, median and worst reported);
 - warm single-user latency of /api/chat: p50/p95 over --requests sequential questions;
 - throughput and p50/p95 at 10 and 50 concurrent clients for --duration seconds each
-  (bench/loadgen.py: one keep-alive connection per client, cheap on CPU so the server keeps
-  the cores); every answered chat is followed by POST /api/feedback;
+  (bench/loadgen.py, cheap on CPU so the server keeps the cores; by default each request on a
+  new connection, as a chat user's browser makes them, or --keep-alive); every answered chat is followed by POST /api/feedback;
 - the server's RSS under load (psutil: the process and its children, each worker's peak);
 - nothing lost: every request answered, and afterwards the stored turns and feedback rows
   counted in the database and compared with what was sent and acknowledged.
@@ -330,7 +330,9 @@ async def _client_loop(conn: Connection, n: int, clients: int, deadline: float, 
         await conn.close()
 
 
-async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -> tuple[Tally, float, float, float]:
+async def _load(
+    url: str, clients: int, seconds: float, pid: int, offset: int, *, keep_alive: bool = False
+) -> tuple[Tally, float, float, float]:
     tally = Tally()
     peak_rss, peak_worker = 0.0, 0.0
     address = urlsplit(url)
@@ -338,7 +340,7 @@ async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -
     started = time.perf_counter()
     deadline = started + seconds
     tasks = [
-        asyncio.create_task(_client_loop(Connection(host, port), n, clients, deadline, tally, offset))
+        asyncio.create_task(_client_loop(Connection(host, port, keep_alive=keep_alive), n, clients, deadline, tally, offset))
         for n in range(clients)
     ]
     while not all(t.done() for t in tasks):
@@ -350,14 +352,15 @@ async def _load(url: str, clients: int, seconds: float, pid: int, offset: int) -
     return tally, elapsed, peak_rss, peak_worker
 
 
-def run_load(url: str, clients: int, seconds: float, pid: int, offset: int) -> dict[str, Any]:
+def run_load(url: str, clients: int, seconds: float, pid: int, offset: int, *, keep_alive: bool = False) -> dict[str, Any]:
     load_before = load1()
     server_cpu, own_cpu = tree_cpu_s(pid), time.process_time()
-    tally, elapsed, peak_rss, peak_worker = asyncio.run(_load(url, clients, seconds, pid, offset))
+    tally, elapsed, peak_rss, peak_worker = asyncio.run(_load(url, clients, seconds, pid, offset, keep_alive=keep_alive))
     server_cpu, own_cpu = tree_cpu_s(pid) - server_cpu, time.process_time() - own_cpu
     lat = tally.latencies
     return {
         "clients": clients,
+        "connections": "keep-alive" if keep_alive else "one per request",
         "seconds": round(elapsed, 1),
         "requests": tally.attempts,
         "answered": tally.answered,
@@ -441,6 +444,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=300, help="sequential requests for the single-user latency")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load at each concurrency")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
+    parser.add_argument(
+        "--keep-alive", action="store_true",
+        help="each client keeps one connection for all its requests (default: a new connection for each request, as "
+        "a chat user's browser makes: the next message or feedback click comes after the server's 5 s keep-alive)",
+    )
     parser.add_argument("--cold-starts", type=int, default=3, help="separate server processes timed to their first answer")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--torch-threads", "--threads", dest="torch_threads", type=int, default=None,
@@ -501,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
             results["load"] = []
             offset = 0
             for clients in args.clients:
-                figures = run_load(served.url, clients, args.duration, served.process.pid, offset)
+                figures = run_load(served.url, clients, args.duration, served.process.pid, offset, keep_alive=args.keep_alive)
                 offset += figures["requests"] + clients
                 results["load"].append(figures)
                 print(f"{clients} clients: {figures}", flush=True)
@@ -548,7 +556,7 @@ def print_report(r: dict[str, Any]) -> None:
     rows.append((f"1 client, {one['requests']} sequential: p50 / p95", f"{one['p50_ms']} / {one['p95_ms']} ms",
                  f"p95 <= {TARGETS['p95_one_client_ms']:g} ms", verdict(one["p95_ms"] <= TARGETS["p95_one_client_ms"])))
     for x in r["load"]:
-        label = f"{x['clients']} clients, {x['seconds']} s"
+        label = f"{x['clients']} clients, {x['seconds']} s, {x.get('connections', 'keep-alive')}"
         rows.append((f"{label}: answers/s", f"{x['answers_per_s']}", f">= {TARGETS['answers_per_s_50']:g}/s" if x["clients"] == 50 else "-",
                      verdict(x["answers_per_s"] >= TARGETS["answers_per_s_50"]) if x["clients"] == 50 else ""))
         rows.append((f"{label}: p50 / p95 / max", f"{x['p50_ms']} / {x['p95_ms']} / {x['max_ms']} ms",

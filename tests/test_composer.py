@@ -68,3 +68,15 @@ def test_acronyms_inside_an_organisation_name_are_left_alone() -> None:
     text = expand_acronyms("SOS!SEN says a parent need not sign. SEN support is for pupils with SEN.")
     assert text.startswith("SOS!SEN says")
     assert "special educational needs (SEN) support" in text
+
+
+def test_each_acronym_is_spelt_out_at_its_first_use_only() -> None:
+    from assistant.answer.render import expand_acronyms
+
+    text = expand_acronyms("The LA must reply. The LA may ask the SENCO. Ask your SENDIASS.")
+    assert text.count("local authority (the council) (LA)") == 1 and text.index("(LA)") < text.index("The LA may")
+    assert "special educational needs co-ordinator (SENCO)" in text
+    # the spelt-out name of SENDIASS holds another acronym, SEND, which is spelt out in turn
+    assert "special educational needs and disabilities (SEND) Information, Advice and Support Service (SENDIASS)" in text
+    already = "An education, health and care plan (EHCP) sets out support. The EHCP is reviewed."
+    assert expand_acronyms(already) == already

@@ -133,17 +133,25 @@ def _clean(sentence: str) -> str:
     return sentence if sentence.endswith((".", "?", "!", ":", ")")) else sentence + "."
 
 
-# Each acronym as a whole word, not inside a name ("SOS!SEN") or already in brackets: compiled once.
+# Each acronym as a whole word, not inside a name ("SOS!SEN") or already in brackets: compiled once,
+# with one pattern for all of them that finds, in a single pass, which ones a text uses at all.
 _ACRONYM_PATTERNS = [
     (acronym, meaning, re.compile(rf"(?<![\w(!]){re.escape(acronym)}(?![\w)])")) for acronym, meaning in ACRONYMS.items()
 ]
+_ANY_ACRONYM = re.compile(
+    rf"(?<![\w(!])({'|'.join(re.escape(a) for a in sorted(ACRONYMS, key=len, reverse=True))})(?![\w)])"
+)
 
 
 def expand_acronyms(text: str) -> str:
     """Spell out each acronym the first time it is used, unless it is already spelt out."""
+    used = set(_ANY_ACRONYM.findall(text))
     for acronym, meaning, pattern in _ACRONYM_PATTERNS:
+        if acronym not in used:
+            continue
         match = pattern.search(text)
         if not match or meaning.lower() in text[: match.end() + 60].lower():
             continue
+        used.update(_ANY_ACRONYM.findall(meaning))  # a spelt-out name can hold another acronym ("SEND Information...")
         text = text[: match.start()] + f"{meaning} ({acronym})" + text[match.end() :]
     return text

@@ -51,7 +51,8 @@ class ConversationNotFound(LookupError):
 
 def store_feedback(services: Services, body: FeedbackIn) -> str:
     """Store the feedback; the question goes with it only when `keep_question` is true."""
-    history = services.conversations.history(body.conversation_id, limit=_MAX_HISTORY)
+    # Without the question, only whether the conversation exists matters: one row is enough.
+    history = services.conversations.history(body.conversation_id, limit=_MAX_HISTORY if body.keep_question else 1)
     if not history:
         raise ConversationNotFound(body.conversation_id)
     question = None
