@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, delete, event, insert, select
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, bindparam, create_engine, delete, event, insert, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -81,6 +81,19 @@ class _FeedbackRow(_Base):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+# The statements every answer runs, built once with bound parameters: SQLAlchemy then reuses
+# their compiled form instead of building and compiling a new statement per request.
+_TURNS = _TurnRow.__table__.c
+_RECENT_TURNS = (
+    select(_TURNS.question, _TURNS.query, _TURNS.status)
+    .where(_TURNS.conversation_id == bindparam("conversation_id"))
+    .order_by(_TURNS.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+_ADD_TURN = insert(_TurnRow.__table__)
+_ADD_FEEDBACK = insert(_FeedbackRow.__table__)
 
 
 # C0 and C1 controls except tab, newline and carriage return; DEL; lone UTF-16 surrogates.
@@ -148,26 +161,20 @@ class SqlConversationStore:
     # plain SQL statements on a connection: the ORM's session and unit of work cost more than the query.
 
     def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]:
-        turns = _TurnRow.__table__.c
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(turns.question, turns.query, turns.status)
-                .where(turns.conversation_id == storable(conversation_id))
-                .order_by(turns.id.desc())
-                .limit(limit)
-            ).all()
+            rows = connection.execute(_RECENT_TURNS, {"conversation_id": storable(conversation_id), "limit": limit}).all()
         return [Turn(question, query, status) for question, query, status in reversed(rows)]
 
     def append(self, conversation_id: str, turn: Turn) -> None:
-        row = insert(_TurnRow.__table__).values(  # redacted before the write lock is taken
-            conversation_id=storable(conversation_id),
-            question=self._clean(turn.question),
-            query=self._clean(turn.query),
-            status=storable(turn.status),
-            created=_now(),
-        )
+        row = {  # redacted before the write lock is taken
+            "conversation_id": storable(conversation_id),
+            "question": self._clean(turn.question),
+            "query": self._clean(turn.query),
+            "status": storable(turn.status),
+            "created": _now(),
+        }
         with self._writing, self._engine.begin() as connection:
-            connection.execute(row)
+            connection.execute(_ADD_TURN, row)
 
     def delete(self, conversation_id: str) -> bool:
         conversation_id = storable(conversation_id)
@@ -180,16 +187,16 @@ class SqlConversationStore:
 
     def add_feedback(self, feedback: Feedback) -> str:
         feedback_id = uuid.uuid4().hex
-        row = insert(_FeedbackRow.__table__).values(
-            id=feedback_id,
-            conversation_id=storable(feedback.conversation_id),
-            helpful=feedback.helpful,
-            reasons=self._clean(feedback.reasons),
-            message_text=self._clean(feedback.message_text) if feedback.message_text else None,
-            created=_now(),
-        )
+        row = {
+            "id": feedback_id,
+            "conversation_id": storable(feedback.conversation_id),
+            "helpful": feedback.helpful,
+            "reasons": self._clean(feedback.reasons),
+            "message_text": self._clean(feedback.message_text) if feedback.message_text else None,
+            "created": _now(),
+        }
         with self._writing, self._engine.begin() as connection:
-            connection.execute(row)
+            connection.execute(_ADD_FEEDBACK, row)
         return feedback_id
 
     def list_feedback(self, *, limit: int = 100) -> list[dict[str, object]]:
