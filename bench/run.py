@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         "a chat user's browser makes: the next message or feedback click comes after the server's 5 s keep-alive)",
     )
     parser.add_argument("--cold-starts", type=int, default=3, help="separate server processes timed to their first answer")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server workers (default: one per core, as the README advises)")
     parser.add_argument("--torch-threads", "--threads", dest="torch_threads", type=int, default=None,
                         help="threads per worker for the model and numpy (serve --threads, and OMP_NUM_THREADS); default: serve's own (1)")
     parser.add_argument("--max-load", type=float, default=None, help="wait until the 1-minute load average is below this")
