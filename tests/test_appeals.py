@@ -151,6 +151,15 @@ def test_recommendations_not_offered_on_refusal_to_assess() -> None:
     assert any(L.RECS_REGS_4_5 in s.cites for s in plan.steps)
 
 
+def test_health_or_care_alone_explains_the_recommendations_route() -> None:
+    """'Can I appeal only the social care part?' is answered with what the Tribunal can do: no appeal
+    alone, but non-binding recommendations in an appeal that also covers B, F or I (not a refusal to assess)."""
+    summary = route_for(AppealQuery(T.HEALTH_SOCIAL_CARE_ONLY), today=TODAY).summary
+    for words in ("cannot hear an appeal about health or social care alone", "sections B, F or I",
+                  "s.51(2)(b) to (f)", "not a refusal to assess", "not binding", "5 weeks"):
+        assert words in summary
+
+
 def test_transport_and_delay_never_route_to_the_tribunal() -> None:
     for decision in (T.TRANSPORT, T.DELAY, T.PLAN_NOT_DELIVERED, T.HEALTH_SOCIAL_CARE_ONLY):
         assert Route.TRIBUNAL not in route_for(AppealQuery(decision), today=TODAY).routes

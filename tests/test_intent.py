@@ -135,6 +135,8 @@ def test_amendment_notice() -> None:
     "What is an EHC plan?",
     "Tell me about section F.",
     "My son started school on 3 September.",        # a date, but no question
+    "We have responded to the appeal but now want to settle it. How do we end the appeal?",  # not 'can I appeal?'
+    "Can the parent withdraw her appeal once the hearing date is set?",
     "",
 ])
 def test_not_a_tool_question(message: str) -> None:

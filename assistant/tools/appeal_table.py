@@ -126,7 +126,11 @@ TABLE: dict[DecisionType, Row] = {
         "Appeal the education parts to the Tribunal and ask it to make recommendations on health and social care in the same appeal (not available for a refusal to assess).",
         cites=(L.RECS_REGS_4_5, L.S52_54)),
     DecisionType.HEALTH_SOCIAL_CARE_ONLY: Row(
-        "The Tribunal cannot hear an appeal about health or social care alone; use the complaints routes, and mediation is available.",
+        "The Tribunal cannot hear an appeal about health or social care alone. In an appeal that also covers the "
+        "education parts of the plan (sections B, F or I) or another decision under s.51(2)(b) to (f), though not a "
+        "refusal to assess, you can ask it to make recommendations about health and social care; these are not "
+        "binding, but the council or health body must respond within 5 weeks. Otherwise use the complaints routes; "
+        "mediation is available.",
         (Route.COMPLAINT, Route.HEALTH_COMPLAINT, Route.LGSCO, Route.JUDICIAL_REVIEW), DeadlineKind.OMBUDSMAN, False,
         "Mediation about health and social care is available but not required.",
         (L.RECS_REGS_4_5, L.S51_2, L.S52_54),

@@ -44,6 +44,11 @@ def _has(text: str, pattern: str) -> bool:
 
 _QUESTION = r"\b(when|how long|how many|deadline|by when|time limit|due|late|overdue|decide by|have to|still|yet)\b"
 _APPEAL_ASK = r"\b(can|could|should|how) (i|we|my \w+)\b.*\b(appeal|challenge|complain)|\bright to appeal\b|\bappealable\b"
+# An appeal already under way that someone wants to end, settle or withdraw: not "can I appeal?".
+_ENDING_APPEAL = (
+    r"\b(end|ending|withdraw\w*|settl\w*|conced\w*|concession|drop|dropping)\b[\w\s']{0,25}\b(the|an|this|our|my|her|his|their) appeal\b"
+    r"|\bappeal\b[\w\s']{0,25}\b(withdrawn|settled|conceded)\b"
+)
 
 # (pattern, decision) in priority order: the first match wins.
 _DECISIONS: tuple[tuple[str, DecisionType], ...] = (
@@ -68,7 +73,7 @@ def detect_tool_request(message: str, *, today: date) -> ToolResult | None:
     """A deterministic answer for a deadline or appeal question, or None."""
     text = message.lower()
     dates = find_dates(message, today=today)
-    if _has(text, r"\b(appeal|challenge)") and (_has(text, _APPEAL_ASK) or "?" in text):
+    if _has(text, r"\b(appeal|challenge)") and (_has(text, _APPEAL_ASK) or "?" in text) and not _has(text, _ENDING_APPEAL):
         route = _appeal(text, dates, today)
         if route is not None:
             return route
