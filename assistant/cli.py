@@ -192,4 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m assistant.cli`: this file runs as __main__, but the feature modules register their
+    # commands (eval, ingest, purge...) on `assistant.cli`, so run the command line from that module.
+    from assistant.cli import main as main_of_the_package  # noqa: PLW0406
+
+    sys.exit(main_of_the_package())

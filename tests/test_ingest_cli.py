@@ -196,3 +196,11 @@ def test_sigkill_half_way_leaves_the_previous_index_serving(env: Settings, tmp_p
     assert recovered is not None and recovered != serving
     assert sum(1 for line in (recovered / "chunks.jsonl").read_text().splitlines() if '"Otherton"' in line) == 60
     assert all((p / "manifest.json").exists() for p in env.index_dir.glob("build-*"))  # no half-written build left
+
+
+def test_python_dash_m_knows_every_command_the_console_script_knows() -> None:
+    # eval, ingest and purge register themselves on assistant.cli from their own modules
+    for command in ("eval", "ingest", "purge", "index"):
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", command, "--help"], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"send-assistant {command}" in done.stdout
