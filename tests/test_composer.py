@@ -65,3 +65,17 @@ def test_acronyms_inside_an_organisation_name_are_left_alone() -> None:
     text = expand_acronyms("SOS!SEN says a parent need not sign. SEN support is for pupils with SEN.")
     assert text.startswith("SOS!SEN says")
     assert "special educational needs (SEN) support" in text
+
+
+def test_an_ask_moves_the_lead_only_among_passages_retrieval_scored_nearly_as_high() -> None:
+    composer, passages = _composer([
+        ("best", [("Children's social care services can continue after the young person turns 18.", _unit(1, 0.3, 0))]),
+        ("echo", [("The plan can stop on the young person's birthday only in these cases.", _unit(0.2, 1, 0))]),
+    ])
+    ask = [("will it all stop on his birthday", _unit(0, 1, 0))]
+    far = [Passage(passages[0].chunk, 0.84), Passage(passages[1].chunk, 0.77)]
+    got = composer.lead_and_support("will it stop on his birthday", QUESTION, far, parts=ask, extra=2)
+    assert got.selected[0].chunk.chunk_id == "best"
+    near = [Passage(passages[0].chunk, 0.84), Passage(passages[1].chunk, 0.82)]
+    got = composer.lead_and_support("will it stop on his birthday", QUESTION, near, parts=ask, extra=2)
+    assert got.selected[0].chunk.chunk_id == "echo"
