@@ -80,3 +80,17 @@ def test_each_acronym_is_spelt_out_at_its_first_use_only() -> None:
     assert "special educational needs and disabilities (SEND) Information, Advice and Support Service (SENDIASS)" in text
     already = "An education, health and care plan (EHCP) sets out support. The EHCP is reviewed."
     assert expand_acronyms(already) == already
+
+
+def test_an_ask_moves_the_lead_only_among_passages_retrieval_scored_nearly_as_high() -> None:
+    composer, passages = _composer([
+        ("best", [("Children's social care services can continue after the young person turns 18.", _unit(1, 0.3, 0))]),
+        ("echo", [("The plan can stop on the young person's birthday only in these cases.", _unit(0.2, 1, 0))]),
+    ])
+    ask = [("will it all stop on his birthday", _unit(0, 1, 0))]
+    far = [Passage(passages[0].chunk, 0.84), Passage(passages[1].chunk, 0.77)]
+    got = composer.lead_and_support("will it stop on his birthday", QUESTION, far, parts=ask, extra=2)
+    assert got.selected[0].chunk.chunk_id == "best"
+    near = [Passage(passages[0].chunk, 0.84), Passage(passages[1].chunk, 0.82)]
+    got = composer.lead_and_support("will it stop on his birthday", QUESTION, near, parts=ask, extra=2)
+    assert got.selected[0].chunk.chunk_id == "echo"

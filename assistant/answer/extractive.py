@@ -66,13 +66,14 @@ class ExtractiveComposer:
 
     def __init__(
         self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.45,
-        support_ratio: float = 0.55,
+        support_ratio: float = 0.55, lead_margin: float = 0.05,
     ) -> None:
         self.index = index
         self.max_passages = max_passages
         self.duplicate_threshold = duplicate_threshold
         self.keep_ratio = keep_ratio
         self.support_ratio = support_ratio
+        self.lead_margin = lead_margin
         self._stem_cache: dict[int, list[frozenset[str]]] = {}
 
     def _stems(self, pos: int) -> list[frozenset[str]]:
@@ -123,12 +124,18 @@ class ExtractiveComposer:
 
     def _lead_position(self, passages: Sequence[Passage], parts: Sequence[tuple[str, np.ndarray]]) -> int:
         """Which passage leads: the first, unless the question has an explicit ask ("who do I
-        complain to?") after some context, when the passage that best answers the ask leads."""
+        complain to?") after some context, when the passage that best answers the ask leads.
+
+        Only a passage that retrieval scored within `lead_margin` of the first can take the lead:
+        one sentence that echoes the ask ("will it stop on his birthday?") must not let a passage
+        about something else displace the one that answers the whole question."""
         asks = [vector for text, vector in parts if _ASK.match(text) or text.rstrip().endswith("?")]
         if not asks:
             return 0
         best, best_score = 0, -1.0
         for rank, passage in enumerate(passages[:4]):
+            if rank and passages[0].score - passage.score > self.lead_margin:
+                continue
             pos = self.index.position[passage.chunk.chunk_id]
             vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
             if not len(vectors):
