@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ def storable(text: str) -> str:
 
 
 SQLITE_BUSY_SECONDS = 30.0
+_CREATE_ATTEMPTS = 8
 
 
 def _sqlite_wal(connection: Any, _record: Any) -> None:
@@ -138,12 +140,17 @@ class SqlConversationStore:
         self._engine = create_engine(url, **kwargs)
         if url.startswith("sqlite") and not in_memory:
             event.listen(self._engine, "connect", _sqlite_wal)
-        try:
-            _Base.metadata.create_all(self._engine)
-        except DatabaseError:
-            # Workers starting together on a new database: another one created a table between
-            # our check and our CREATE. Checking again finds it; a real fault fails again.
-            _Base.metadata.create_all(self._engine)
+        # Workers starting together on a new database: another one may create a table or an index
+        # between our check and our CREATE. Each such failure means another store made progress, so
+        # checking again soon succeeds; a real fault fails every time and is raised.
+        for attempt in range(1, _CREATE_ATTEMPTS + 1):
+            try:
+                _Base.metadata.create_all(self._engine)
+                break
+            except DatabaseError:
+                if attempt == _CREATE_ATTEMPTS:
+                    raise
+                time.sleep(0.02 * attempt)
         self._session = sessionmaker(self._engine, expire_on_commit=False)
         self._redact = redact
         # SQLite has one writer at a time, and a writer that finds it locked sleeps in steps of up

@@ -61,27 +61,31 @@ def test_compute_threads_caps_numpys_blas(tmp_path: Any) -> None:
 
 
 def test_workers_starting_together_on_a_new_database_all_open_it(tmp_path: Any) -> None:
-    """Two stores created at once on a fresh SQLite file: the second must not fail on
-    'table already exists' when the first creates a table between its check and its CREATE."""
+    """Stores created at once on a fresh SQLite file: none may fail on 'table already exists'
+    when another creates a table or index between its check and its CREATE. Several fresh
+    files, six stores each, because the race is won or lost by timing."""
     import threading
 
     from assistant.conversations import SqlConversationStore, Turn
 
-    url = f"sqlite:///{tmp_path / 'new.db'}"
-    start = threading.Barrier(4)
     errors: list[BaseException] = []
+    for round_ in range(10):
+        url = f"sqlite:///{tmp_path / f'new-{round_}.db'}"
+        start = threading.Barrier(6)
 
-    def open_store() -> None:
-        start.wait()
-        try:
-            SqlConversationStore(url, redact=lambda text: text).append("c1", Turn("q", "q", "answered"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        def open_store(url: str = url, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                SqlConversationStore(url, redact=lambda text: text).append("c1", Turn("q", "q", "answered"))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
 
-    threads = [threading.Thread(target=open_store) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        threads = [threading.Thread(target=open_store) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert errors == []
-    assert len(SqlConversationStore(url, redact=lambda text: text).history("c1")) == 4
+    for round_ in range(10):  # every store wrote its turn
+        store = SqlConversationStore(f"sqlite:///{tmp_path / f'new-{round_}.db'}", redact=lambda text: text)
+        assert len(store.history("c1")) == 6
