@@ -31,8 +31,8 @@ class VectorSearch:
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self._chunk_ids = np.asarray(list(chunk_ids), dtype=object)
         self._authorities = np.asarray(list(local_authorities), dtype=object)
-        self._rows: dict[str | None, np.ndarray] = {}
-        self._matrices: dict[str | None, np.ndarray] = {}  # each authority's rows, copied out once
+        # each authority's row numbers and those rows' vectors, copied out once
+        self._allowed_rows: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
         self._known = set(self._authorities.tolist()) - {NATIONAL}
 
     def __len__(self) -> int:
@@ -44,12 +44,12 @@ class VectorSearch:
         An authority with no rows of its own sees the national rows, and shares their entry."""
         if local_authority not in self._known:
             local_authority = None
-        if local_authority not in self._matrices:
+        if local_authority not in self._allowed_rows:
             allowed = (self._authorities == NATIONAL) | (self._authorities == (local_authority or NATIONAL))
             rows = np.flatnonzero(allowed)
-            self._rows[local_authority] = rows
-            self._matrices[local_authority] = self._vectors if len(rows) == len(self._vectors) else self._vectors[rows]
-        return self._rows[local_authority], self._matrices[local_authority]
+            matrix = self._vectors if len(rows) == len(self._vectors) else self._vectors[rows]
+            self._allowed_rows[local_authority] = (rows, matrix)
+        return self._allowed_rows[local_authority]
 
     def query(self, vector: np.ndarray, *, top_k: int, local_authority: str | None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) pairs, best first, one per chunk, from the `top_k` nearest rows."""

@@ -374,9 +374,9 @@ class LoadedIndex:
         else:
             self._sentence_rows = [np.flatnonzero(owners == i) for i in numbers]
 
-    def sentence_rows(self, pos: int) -> slice | np.ndarray:
-        """The rows of `sentence_vectors` that belong to chunk number `pos`, in sentence order."""
-        return self._sentence_rows[pos]
+    def sentence_vectors_of(self, pos: int) -> np.ndarray:
+        """The vectors of chunk number `pos`'s sentences, in sentence order."""
+        return self.sentence_vectors[self._sentence_rows[pos]]
 
     def mask(self, local_authority: str | None) -> np.ndarray:
         """Which chunks a question for `local_authority` may see: national + that authority's."""

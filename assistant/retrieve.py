@@ -212,7 +212,7 @@ class Retriever:
         """Each candidate's best sentence similarity: a cheap rerank from precomputed vectors."""
         best: dict[int, float] = {}
         for pos in pool:
-            vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
+            vectors = self.index.sentence_vectors_of(pos)
             if len(vectors):
                 best[pos] = float(np.max(vectors @ vector))
         return best

@@ -48,7 +48,7 @@ def test_names_of_authorities_with_no_rows_see_the_national_rows_and_add_no_memo
     for n in range(500):  # a client can send any name it likes
         assert {c for c, _ in search.query(everything, top_k=10, local_authority=f"Nowhere {n}")} == {"national"}
     search.query(everything, top_k=10, local_authority="York")
-    assert len(search._matrices) == 2  # the national rows once, York's once
+    assert len(search._allowed_rows) == 2  # the national rows once, York's once
 
 
 def test_rows_ids_and_authorities_must_line_up() -> None:

@@ -140,10 +140,10 @@ def _sentence_rows_of(owners: list[int], chunks: int) -> list[list[int]]:
         store=None,  # type: ignore[arg-type]
         manifest={},
     )
-    return [index.sentence_vectors[index.sentence_rows(pos)][:, 0].astype(int).tolist() for pos in range(chunks)]
+    return [index.sentence_vectors_of(pos)[:, 0].astype(int).tolist() for pos in range(chunks)]
 
 
-def test_sentence_rows_are_each_chunks_own_rows() -> None:
+def test_sentence_vectors_of_a_chunk_are_its_own_rows() -> None:
     # as a build writes them: chunk by chunk; chunk 1 has no sentences
     assert _sentence_rows_of([0, 0, 2, 2, 2, 3], 4) == [[0, 1], [], [2, 3, 4], [5]]
     # any other order still finds the right rows

@@ -137,7 +137,7 @@ class ExtractiveComposer:
             if rank and passages[0].score - passage.score > self.lead_margin:
                 continue
             pos = self.index.position[passage.chunk.chunk_id]
-            vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
+            vectors = self.index.sentence_vectors_of(pos)
             if not len(vectors):
                 continue
             similarity = max(float(np.max(vectors @ v)) for v in asks)
@@ -196,7 +196,7 @@ class ExtractiveComposer:
         for rank, passage in enumerate(passages):
             pos = self.index.position[passage.chunk.chunk_id]
             sentences = self.index.sentences[pos]
-            vectors = self.index.sentence_vectors[self.index.sentence_rows(pos)]
+            vectors = self.index.sentence_vectors_of(pos)
             if len(vectors) != len(sentences):
                 continue
             similarities = vectors @ query_vector
