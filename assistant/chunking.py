@@ -44,6 +44,10 @@ def chunk_document(doc: Document, *, max_words: int = 320) -> list[Chunk]:
                 questions=doc.questions if i == 0 else (),
                 heading=doc.extra.get("heading", ""),
                 extra=dict(doc.extra),
+                kind=doc.kind,
+                basis=doc.basis,
+                answer=doc.answer if i == 0 else "",
+                next_steps=doc.next_steps if i == 0 else (),
             )
         )
     return chunks

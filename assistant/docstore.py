@@ -3,7 +3,7 @@
 `send-assistant ingest` writes a source's documents here (replacing that source's file
 atomically); `send-assistant index` reads them beside the project corpus.
 
-    >>> from assistant.models import Document, LegalStatus
+    >>> from assistant.models import Document, LegalStatus, PassageKind
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> save_documents(d, "demo", [Document("x", "text", "S", "r", "T", LegalStatus.LOCAL)])
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 
 
 def sources_dir(data_dir: Path) -> Path:
@@ -41,6 +41,9 @@ def save_documents(data_dir: Path, source_key: str, documents: Sequence[Document
             record = asdict(doc)
             record["status"] = doc.status.value
             record["questions"] = list(doc.questions)
+            record["kind"] = doc.kind.value
+            record["basis"] = list(doc.basis)
+            record["next_steps"] = list(doc.next_steps)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
     return path
@@ -66,5 +69,8 @@ def load_ingested(data_dir: Path) -> list[Document]:
             record = json.loads(line)
             record["status"] = LegalStatus(record["status"])
             record["questions"] = tuple(record.get("questions") or ())
+            record["kind"] = PassageKind(record.get("kind") or PassageKind.OFFICIAL.value)
+            record["basis"] = tuple(record.get("basis") or ())
+            record["next_steps"] = tuple(record.get("next_steps") or ())
             documents.append(Document(**record))
     return documents

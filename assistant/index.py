@@ -39,7 +39,7 @@ from assistant.chunking import chunk_document, document_hash
 from assistant.dense import VectorSearch
 from assistant.errors import CorpusError, IndexMissing
 from assistant.keyword import KeywordIndex
-from assistant.models import Chunk, Document, LegalStatus
+from assistant.models import Chunk, Document, LegalStatus, PassageKind
 from assistant.ports import Embedder
 from assistant.store import NATIONAL, ChromaChunkStore
 from assistant.text import split_sentences
@@ -70,6 +70,9 @@ def chunk_record(chunk: Chunk, doc_hash: str, sentences: list[str]) -> dict[str,
     record = asdict(chunk)
     record["status"] = chunk.status.value
     record["questions"] = list(chunk.questions)
+    record["kind"] = chunk.kind.value
+    record["basis"] = list(chunk.basis)
+    record["next_steps"] = list(chunk.next_steps)
     record["doc_hash"] = doc_hash
     record["sentences"] = sentences
     return record
@@ -89,6 +92,10 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
         questions=tuple(record.get("questions") or ()),
         heading=record.get("heading", ""),
         extra=dict(record.get("extra") or {}),
+        kind=PassageKind(record.get("kind") or PassageKind.OFFICIAL.value),
+        basis=tuple(record.get("basis") or ()),
+        answer=record.get("answer") or "",
+        next_steps=tuple(record.get("next_steps") or ()),
     )
 
 

@@ -32,6 +32,25 @@ _STATUS_LABELS = {
 }
 
 
+class PassageKind(StrEnum):
+    """Whose words a passage is: the publisher's, our summary of one provision, or our explanation.
+
+    Legal force (LegalStatus) belongs to the provision or to an explainer's basis, never to our words.
+    """
+
+    OFFICIAL = "official"  # the publisher's own words, only from a text ingested at deployment
+    SUMMARY = "summary"  # our plain-English summary of one provision: no views, cases or advice
+    EXPLAINER = "explainer"  # our explanation or answer, resting on its `basis`
+
+    def label(self, citation: str) -> str:
+        """How a citation of this kind is shown: "CoP 9.14 (official text)", "Summary of s.36(8)"."""
+        if self is PassageKind.OFFICIAL:
+            return f"{citation} (official text)"
+        if self is PassageKind.SUMMARY:
+            return f"Summary of {citation}"
+        return f"Our explanation: {citation}"
+
+
 class AnswerStatus(StrEnum):
     """Every outcome of a question has exactly one of these."""
 
@@ -63,6 +82,10 @@ class Document:
     local_authority: str | None = None
     questions: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    kind: PassageKind = PassageKind.OFFICIAL
+    basis: tuple[str, ...] = ()
+    answer: str = ""
+    next_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,10 @@ class Chunk:
     questions: tuple[str, ...] = ()
     heading: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    kind: PassageKind = PassageKind.OFFICIAL
+    basis: tuple[str, ...] = ()
+    answer: str = ""
+    next_steps: tuple[str, ...] = ()
 
     @property
     def citation_label(self) -> str:
@@ -110,6 +137,17 @@ class Citation:
     status: LegalStatus
     passage: str
     last_checked: str | None = None
+    kind: PassageKind = PassageKind.OFFICIAL
+    basis: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The citation as the page shows it, saying whose words it is."""
+        from assistant.sources import format_ref
+
+        if self.kind is PassageKind.EXPLAINER:
+            return self.kind.label(self.title)
+        return self.kind.label(format_ref(self.source, self.ref) if self.ref else self.source)
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk) -> Citation:
@@ -122,6 +160,8 @@ class Citation:
             status=chunk.status,
             passage=chunk.text,
             last_checked=chunk.extra.get("last_checked"),
+            kind=chunk.kind,
+            basis=chunk.basis,
         )
 
 

@@ -27,6 +27,27 @@ RECS_REGS = "SEND (First-tier Tribunal Recommendations Power) Regulations 2017"
 TRIBUNAL_RULES = "Tribunal Procedure Rules 2008 (HESC)"
 EQUALITY_ACT = "Equality Act 2010"
 EDUCATION_ACT = "Education Act 1996"
+CHILDREN_ACT = "Children Act 1989"
+CARE_ACT = "Care Act 2014"
+CSDPA = "Chronically Sick and Disabled Persons Act 1970"
+BREAKS_REGS = "Breaks for Carers of Disabled Children Regulations 2011"
+EDUCATION_ACT_2002 = "Education Act 2002"
+ESA_2008 = "Education and Skills Act 2008"
+LGA_1974 = "Local Government Act 1974"
+CWSA_2026 = "Children's Wellbeing and Schools Act 2026"
+ANSWERS = "SEND Assistant answers"
+# Statutory and departmental guidance beyond the Code (a paragraph or a section heading as ref).
+ATTENDANCE_GUIDANCE = "Attendance guidance 2024"
+EXCLUSION_GUIDANCE = "Exclusion guidance 2024"
+TRAVEL_GUIDANCE = "Home to school travel guidance 2024"
+POST16_TRAVEL_GUIDANCE = "Post-16 transport guidance 2019"
+MEDICAL_GUIDANCE = "Medical conditions guidance 2015"
+HEALTH_NEEDS_GUIDANCE = "Health needs education guidance 2023"
+LAC_GUIDANCE = "Looked-after children education guidance 2018"
+EHE_GUIDANCE = "Elective home education guidance 2019"
+AP_GUIDANCE = "Alternative provision guidance 2013"
+CARE_GUIDANCE = "Care and support statutory guidance"
+SAFEGUARDING_GUIDANCE = "Working together to safeguard children 2023"
 
 # Canonical name -> other names people and evals use for it (matched case-insensitively).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -56,6 +77,24 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     EQUALITY_ACT: ("EqA 2010", "Equality Act"),
     EDUCATION_ACT: ("EA 1996",),
+    CHILDREN_ACT: ("CA 1989", "Children Act"),
+    CARE_ACT: ("Care Act",),
+    CSDPA: ("CSDPA 1970", "CSDPA"),
+    BREAKS_REGS: ("Short Breaks Regulations 2011", "Breaks for Carers Regulations 2011"),
+    EDUCATION_ACT_2002: ("EA 2002",),
+    ESA_2008: ("ESA 2008",),
+    LGA_1974: ("LGA 1974",),
+    CWSA_2026: ("Childrens Wellbeing and Schools Act 2026", "CWSA 2026"),
+    ATTENDANCE_GUIDANCE: ("Working together to improve school attendance",),
+    EXCLUSION_GUIDANCE: ("Suspension and permanent exclusion guidance",),
+    TRAVEL_GUIDANCE: ("Travel to school guidance 2024",),
+    POST16_TRAVEL_GUIDANCE: ("Post-16 transport and travel support guidance",),
+    MEDICAL_GUIDANCE: ("Supporting pupils at school with medical conditions",),
+    HEALTH_NEEDS_GUIDANCE: ("Arranging education for children who cannot attend school because of health needs",),
+    LAC_GUIDANCE: ("Promoting the education of looked-after and previously looked-after children",),
+    EHE_GUIDANCE: ("Elective home education guidance",),
+    AP_GUIDANCE: ("Alternative provision statutory guidance",),
+    SAFEGUARDING_GUIDANCE: ("Working together to safeguard children",),
 }
 
 # Where each legislation source lives: used to build official links for refs.
@@ -67,6 +106,13 @@ LEGISLATION_URLS = {
     TRIBUNAL_RULES: "https://www.legislation.gov.uk/uksi/2008/2699/rule/{n}",
     EQUALITY_ACT: "https://www.legislation.gov.uk/ukpga/2010/15/section/{n}",
     EDUCATION_ACT: "https://www.legislation.gov.uk/ukpga/1996/56/section/{n}",
+    CHILDREN_ACT: "https://www.legislation.gov.uk/ukpga/1989/41/section/{n}",
+    CARE_ACT: "https://www.legislation.gov.uk/ukpga/2014/23/section/{n}",
+    CSDPA: "https://www.legislation.gov.uk/ukpga/1970/44/section/{n}",
+    BREAKS_REGS: "https://www.legislation.gov.uk/uksi/2011/707/regulation/{n}",
+    EDUCATION_ACT_2002: "https://www.legislation.gov.uk/ukpga/2002/32/section/{n}",
+    ESA_2008: "https://www.legislation.gov.uk/ukpga/2008/25/section/{n}",
+    LGA_1974: "https://www.legislation.gov.uk/ukpga/1974/7/section/{n}",
 }
 COP_URL = "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25"
 

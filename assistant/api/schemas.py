@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.models import Answer, AnswerStatus, LegalStatus, Persona
+from assistant.models import Answer, AnswerStatus, LegalStatus, PassageKind, Persona
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -34,6 +34,9 @@ class CitationOut(BaseModel):
     status: LegalStatus
     passage: str
     last_checked: str | None = None
+    kind: PassageKind = Field(..., description="Whose words: official (the publisher's text, ingested), summary (ours, of one provision) or explainer (our explanation, resting on `basis`).")
+    label: str = Field(..., description='How the page shows it: "CoP 9.14 (official text)", "Summary of s.36(8)", "Our explanation: ...".')
+    basis: list[str] = Field(default_factory=list, description="For an explainer: the provisions, cases and guidance it rests on.")
 
 
 class SignpostOut(BaseModel):
@@ -57,7 +60,7 @@ class ChatResponse(BaseModel):
             conversation_id=answer.conversation_id,
             status=answer.status,
             answer=answer.text,
-            citations=[CitationOut(**c.__dict__) for c in answer.citations],
+            citations=[CitationOut(**{**c.__dict__, "basis": list(c.basis)}, label=c.label) for c in answer.citations],
             signposts=[SignpostOut(name=s.name, url=s.url, phone=s.phone) for s in answer.signposts],
             notices=answer.notices,
             engine=answer.engine,

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import yaml
 
 from assistant.errors import CorpusError
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 from assistant.sources import canonical_source, parse_ref
 
 REQUIRED = ("source", "ref", "title", "status")
@@ -68,10 +68,22 @@ def parse_passage(text: str, doc_id: str) -> Document:
     if not isinstance(questions, list):
         raise CorpusError(f"{doc_id}: questions must be a list")
     extra = {
-        key: str(meta[key])
-        for key in ("effective_from", "superseded_by", "as_at", "last_checked")
+        key: " ".join(map(str, meta[key])) if isinstance(meta[key], list) else str(meta[key])
+        for key in ("effective_from", "superseded_by", "as_at", "last_checked", "stage", "checked_urls")
         if meta.get(key) is not None
     }
+    kind_value = str(meta.get("kind") or PassageKind.SUMMARY.value).strip()
+    try:
+        kind = PassageKind(kind_value)
+    except ValueError as exc:
+        raise CorpusError(f"{doc_id}: kind {kind_value!r} is not summary or explainer") from exc
+    if kind is PassageKind.OFFICIAL:
+        raise CorpusError(f"{doc_id}: kind official is only for texts ingested from their publisher, never written here")
+    basis = _string_list(meta, "basis", doc_id)
+    next_steps = _string_list(meta, "next_steps", doc_id)
+    answer = str(meta.get("answer") or "").strip()
+    if kind is PassageKind.SUMMARY and (answer or next_steps):
+        raise CorpusError(f"{doc_id}: only an explainer has an answer or next_steps")
     local_authority = meta.get("local_authority")
     return Document(
         doc_id=str(meta.get("id") or doc_id),
@@ -84,7 +96,18 @@ def parse_passage(text: str, doc_id: str) -> Document:
         local_authority=str(local_authority).strip() if local_authority else None,
         questions=tuple(str(q).strip() for q in questions if str(q).strip()),
         extra=extra,
+        kind=kind,
+        basis=basis,
+        answer=answer,
+        next_steps=next_steps,
     )
+
+
+def _string_list(meta: dict[str, object], key: str, doc_id: str) -> tuple[str, ...]:
+    value = meta.get(key) or []
+    if not isinstance(value, list):
+        raise CorpusError(f"{doc_id}: {key} must be a list")
+    return tuple(str(v).strip() for v in value if str(v).strip())
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -134,7 +157,7 @@ def _check_document(doc: Document) -> list[Problem]:
         problems.append(Problem(doc.doc_id, message))
 
     parsed = parse_ref(doc.ref)
-    if doc.status in (LegalStatus.LAW, LegalStatus.STATUTORY_GUIDANCE) and not doc.url:
+    if doc.kind is PassageKind.SUMMARY and doc.status in (LegalStatus.LAW, LegalStatus.STATUTORY_GUIDANCE) and not doc.url:
         problem("law and statutory guidance need the url of the official publication")
     if doc.url:
         host = urlparse(doc.url).hostname or ""
