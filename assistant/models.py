@@ -182,3 +182,8 @@ class Answer:
     conversation_id: str = ""
     notices: list[str] = field(default_factory=list)
     engine: str = "extractive"
+    # The answer's parts, for pages that lay it out answer-first (empty when the engine gives
+    # only `text`): the direct answer, what the person can do next, and the cited law behind it.
+    lead: str = ""
+    next_steps: list[str] = field(default_factory=list)
+    law: str = ""

@@ -53,6 +53,9 @@ class ChatResponse(BaseModel):
     signposts: list[SignpostOut]
     notices: list[str] = Field(default_factory=list, description="Things the user should know about how this answer was made.")
     engine: str = "extractive"
+    lead: str = Field("", description="The direct answer on its own (plain text, no citations), when the engine gives one.")
+    next_steps: list[str] = Field(default_factory=list, description="What the person can do next.")
+    law: str = Field("", description="Markdown: the cited passages behind the answer, with [n] markers.")
 
     @classmethod
     def from_answer(cls, answer: Answer) -> ChatResponse:
@@ -64,6 +67,9 @@ class ChatResponse(BaseModel):
             signposts=[SignpostOut(name=s.name, url=s.url, phone=s.phone) for s in answer.signposts],
             notices=answer.notices,
             engine=answer.engine,
+            lead=answer.lead,
+            next_steps=answer.next_steps,
+            law=answer.law,
         )
 
 
