@@ -60,6 +60,9 @@ class Result:
     missing: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
     source_hit: bool | None = None
+    lead_ok: bool | None = None  # the first sentence holds an expected `lead` fact (rows that give one)
+    words_before_sources: int = 0  # words before "The law behind this" (or the sources list)
+    persona: str = "parent"
 
     @property
     def fully_correct(self) -> bool:
@@ -75,10 +78,34 @@ def score(row: dict[str, Any], answer: Answer, latency_ms: float) -> Result:
     result.missing = [item for item in row.get("must_include", []) if not found(text, item)]
     result.include_ok = not result.missing
     result.forbidden = [item for item in row.get("must_not_include", []) if found(text, item)]
+    result.persona = str(row.get("persona", "parent"))
+    result.words_before_sources = words_before_sources(answer.text)
+    if row.get("lead") and result.status == "answered":
+        result.lead_ok = all(found(first_sentence_of(answer), item) for item in row["lead"])
     expected = row.get("expected_sources") or []
     if expected and row.get("expect", "answer") in ("answer", "resist"):
         result.source_hit = any(covers(s, r, e) for s, r in cited[:5] for e in expected)
     return result
+
+
+_SOURCES_START = re.compile(r"^(?:### The law behind this|### Internal note|\*\*Sources\*\*)", re.MULTILINE)
+
+
+def words_before_sources(text: str) -> int:
+    """Words a reader meets before the cited law or the sources list begins."""
+    match = _SOURCES_START.search(text)
+    return len(re.findall(r"[A-Za-z0-9']+", text[: match.start()] if match else text))
+
+
+def first_sentence_of(answer: Answer) -> str:
+    """The answer's first sentence: its direct answer when the engine gives one."""
+    text = answer.lead or answer.text
+    for line in text.splitlines():
+        line = line.strip().lstrip("-*> ").strip()
+        if line and not line.startswith("**Draft reply") and not line.startswith("Dear "):
+            match = re.match(r"(.+?[.!?])(?:\s|$)", line)
+            return match.group(1) if match else line
+    return ""
 
 
 def sources_recall(rows: Sequence[dict[str, Any]], cited_for: Callable[[dict[str, Any]], list[tuple[str, str]]]) -> float | None:
@@ -113,9 +140,21 @@ def summarise(results: Sequence[Result]) -> dict[str, Any]:
         "abstention_rate": _rate(r.status in ("abstained", "clarify") for r in results if r.row.get("expect") == "abstain"),
         "false_abstention_rate": _rate(r.status in ("abstained", "clarify") for r in answerable),
         "false_routing_rate": _rate(r.status in ("safeguarding", "refused", "out_of_scope") for r in answerable),
+        "first_sentence_answers": _rate(bool(r.lead_ok) for r in results if r.lead_ok is not None),
+        "words_before_sources": _by_persona(results),
         "latency_p50_ms": statistics.median(latencies),
         "latency_p95_ms": latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))],
     }
+
+
+def _by_persona(results: Sequence[Result]) -> dict[str, float]:
+    """Median words before the sources, per persona, over answered questions."""
+    out: dict[str, float] = {}
+    for persona in ("parent", "adviser", "caseworker"):
+        counts = [r.words_before_sources for r in results if r.persona == persona and r.status == "answered"]
+        if counts:
+            out[persona] = statistics.median(counts)
+    return out
 
 
 def by_category(results: Sequence[Result]) -> dict[str, dict[str, Any]]:
@@ -133,10 +172,13 @@ def markdown_report(title: str, summary: dict[str, Any], categories: dict[str, d
     lines = [f"# {title}", "", "| measure | value |", "|---|---|"]
     for key in ("questions", "fully_correct", "status_accuracy", "must_include_pass", "must_not_include_hits",
                 "source_recall_at_5", "abstention_rate", "false_abstention_rate", "false_routing_rate",
-                "latency_p50_ms", "latency_p95_ms"):
+                "first_sentence_answers", "latency_p50_ms", "latency_p95_ms"):
         value = summary[key]
         shown = f"{value:.0f}" if key.startswith("latency") else (str(value) if isinstance(value, int) else _pct(value))
         lines.append(f"| {key} | {shown} |")
+    words = summary.get("words_before_sources") or {}
+    if words:
+        lines.append("| words before the sources (median) | " + ", ".join(f"{k} {v:.0f}" for k, v in words.items()) + " |")
     lines += ["", "Status accuracy by expected outcome:", "", "| expect | accuracy |", "|---|---|"]
     lines += [f"| {k} | {_pct(v)} |" for k, v in summary["status_accuracy_by_expect"].items() if v is not None]
     if baseline:

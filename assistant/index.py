@@ -364,6 +364,10 @@ class LoadedIndex:
     # What dense retrieval queries: the build's own vectors searched in process for an embedded
     # store (same rows, exact), else the vector store itself (a Chroma server).
     dense: VectorSearch | ChromaChunkStore | None = None
+    # The example questions' vectors and the chunk each belongs to: the answer bank matches
+    # a question to these, question to question.
+    question_vectors: np.ndarray | None = None
+    question_chunk: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
@@ -413,7 +417,8 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
             question_chunk = npz["question_chunk"]
             vector_rows = len(records) + len(question_chunk)
             embedded = manifest.get("embedded_store", (build / EMBEDDED_STORE).is_dir())  # older manifests lack the flag
-            dense = _vector_search(npz["chunk"], npz["question"], question_chunk, records) if embedded else None
+            question_vectors = npz["question"]
+            dense = _vector_search(npz["chunk"], question_vectors, question_chunk, records) if embedded else None
         keyword = KeywordIndex.load(build / "bm25")
     except UNREADABLE as exc:
         raise _damaged(build, f"{exc.__class__.__name__}: {exc}") from exc
@@ -433,6 +438,8 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         store=store,
         manifest=manifest,
         dense=dense,
+        question_vectors=question_vectors,
+        question_chunk=question_chunk,
     )
 
 

@@ -255,3 +255,17 @@ ANSWER_PROPOSAL_WARNING = (
     "Families Act 2014, the SEND Regulations 2014 and the 2015 Code of Practice stay in force until "
     "Parliament changes them, so families' rights today have not changed."
 )
+
+# Answer first (issue 16): the fixed lines of the three voices.
+CASEWORKER_DRAFT_MARK = "**Draft reply — for officer review before it is sent.** Check the case facts and dates first."
+CASEWORKER_ADVICE_LINE = (
+    "You can get free, impartial information and advice about this from [the local SENDIASS: name, phone], "
+    "and you can ask us about disagreement resolution at any time."
+)
+FALLBACK_NEXT_STEP = "If you are unsure what this means for your child, contact your local SENDIASS for free, impartial advice."
+CAN_ANSWER_INSTEAD = "I can't find an answer to that in my sources. Questions I can answer that are close to it:"
+NOTHING_CLOSE = (
+    "I can't answer that from my sources. I can help with SEND in England: SEN support, EHC needs "
+    "assessments and plans, annual reviews, school placements, transport, exclusions, personal budgets, "
+    "complaints, mediation and the SEND Tribunal."
+)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from assistant import messages
+from assistant.answer.composer import GroundedComposer, Question
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
 from assistant.answer.scope import unanswerable
@@ -34,7 +35,6 @@ from assistant.text import STOPWORDS, content_words, tokens
 if TYPE_CHECKING:
     from assistant.guardrails.semantic import SemanticSafety
 
-EXTRA_SENTENCES = {Persona.PARENT: 7, Persona.ADVISER: 7, Persona.CASEWORKER: 8}
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|what about|how about|then|ok|okay|what if|does that|is that|can they|can i|"
     r"how long|when|who|why)\b|\b(that|this|it|they|them|those|there)\b",
@@ -75,6 +75,9 @@ class Context:
     direct: bool = False
     engine: str = "extractive"
     reason: str = ""
+    lead: str = ""
+    next_steps: list[str] = field(default_factory=list)
+    law: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
     stopped: bool = False
@@ -111,9 +114,11 @@ class Pipeline:
         min_relevance: float = 0.30,
         local_signposts: Callable[[str | None], list[Signpost]] | None = None,
         semantic_safety: SemanticSafety | None = None,
+        grounded: GroundedComposer | None = None,
     ) -> None:
         self.retriever = retriever
         self.composer = composer
+        self.grounded = grounded or GroundedComposer(composer.index, extractive=composer)
         self.conversations = conversations
         self.screen = screen
         self.detect_tool = detect_tool
@@ -157,6 +162,9 @@ class Pipeline:
             conversation_id=cid,
             notices=ctx.notices,
             engine=ctx.engine,
+            lead=ctx.lead,
+            next_steps=ctx.next_steps,
+            law=ctx.law,
         )
 
 
@@ -278,19 +286,35 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
     assert ctx.query_vector is not None
     direct = sorted((p for p in ctx.passages if _is_direct(ctx, p)), key=_lookup_order)[:4] if ctx.direct else []
     if direct:
-        if _is_lookup(ctx.query):
-            composition = pipe.composer.whole(direct, sentences_each=3) if len(direct) > 1 else pipe.composer.whole(direct)
-        else:
-            # A reference with a question about it: the named passage nearest the question leads.
-            nearest = next(p for p in ctx.passages if p in direct)
-            composition = pipe.composer.whole([nearest])
-            others = [p for p in ctx.passages if p is not nearest]
-            extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
-            composition = Composition(composition.selected + extra.selected, composition.best_sentence)
+        _compose_lookup(pipe, ctx, direct)
+        return
+    question = Question(ctx.query, ctx.query_vector, ctx.persona, pipe.grounded.index.mask(ctx.local_authority))
+    composed = pipe.grounded.compose(question, ctx.passages)
+    if composed is None:
+        suggestions = pipe.grounded.suggestions(question)
+        text = messages.NOTHING_CLOSE
+        if suggestions:
+            text = messages.CAN_ANSWER_INSTEAD + "\n" + "\n".join(f"- {s}" for s in suggestions)
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=text, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
+        return
+    spoken = composed.spoken
+    ctx.text, ctx.chunks = spoken.text, spoken.chunks
+    ctx.lead, ctx.next_steps, ctx.law = spoken.lead, spoken.next_steps, spoken.law
+    ctx.engine = "answer_bank" if composed.engine == "answer_bank" else "extractive"
+
+
+def _compose_lookup(pipe: Pipeline, ctx: Context, direct: list[Passage]) -> None:
+    """A question naming a reference ("CoP 9.14?", "what does reg 13 say about timing?")."""
+    assert ctx.query_vector is not None
+    if _is_lookup(ctx.query):
+        composition = pipe.composer.whole(direct, sentences_each=3) if len(direct) > 1 else pipe.composer.whole(direct)
     else:
-        composition = pipe.composer.lead_and_support(
-            ctx.query, ctx.query_vector, ctx.passages, extra=EXTRA_SENTENCES[ctx.persona], parts=ctx.parts
-        )
+        # A reference with a question about it: the named passage nearest the question leads.
+        nearest = next(p for p in ctx.passages if p in direct)
+        composition = pipe.composer.whole([nearest])
+        others = [p for p in ctx.passages if p is not nearest]
+        extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
+        composition = Composition(composition.selected + extra.selected, composition.best_sentence)
     if not composition.selected or composition.best_sentence < pipe.min_relevance - 0.08:
         ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
         return
@@ -318,8 +342,6 @@ def add_signposts(pipe: Pipeline, ctx: Context) -> None:
     ctx.signposts.extend(pipe.local_signposts(ctx.local_authority))
     if ctx.persona is not Persona.ADVISER:
         ctx.signposts.append(messages.SENDIASS)
-    if ctx.persona is Persona.PARENT:
-        ctx.text += "\n\n" + messages.PARENT_NEXT_STEP
 
 
 def _appeal_rights(pipe: Pipeline, ctx: Context, selected: Sequence[Selected]) -> list[Selected]:
@@ -339,9 +361,8 @@ def _appeal_rights(pipe: Pipeline, ctx: Context, selected: Sequence[Selected]) -
 
 
 def _lead(ctx: Context, selected: Sequence[Selected]) -> str | None:
-    if ctx.persona is Persona.PARENT:
-        only_local = all(s.chunk.status is LegalStatus.LOCAL for s in selected)
-        return messages.PARENT_LEAD_LOCAL if only_local else messages.PARENT_LEAD
+    if ctx.persona is Persona.PARENT and selected and all(s.chunk.status is LegalStatus.LOCAL for s in selected):
+        return messages.PARENT_LEAD_LOCAL
     if ctx.persona is Persona.CASEWORKER:
         return messages.CASEWORKER_LEAD
     return None

@@ -107,7 +107,10 @@ def _string_list(meta: dict[str, object], key: str, doc_id: str) -> tuple[str, .
     value = meta.get(key) or []
     if not isinstance(value, list):
         raise CorpusError(f"{doc_id}: {key} must be a list")
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    bad = [v for v in value if not isinstance(v, str)]
+    if bad:
+        raise CorpusError(f"{doc_id}: every item of {key} must be text; quote an item that holds ': ' ({bad[0]!r})")
+    return tuple(v.strip() for v in value if v.strip())
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -1,0 +1,155 @@
+"""The default composer: answer first, from the answer bank when a question matches an entry,
+else from the passages retrieval found, in the voice of the person asking.
+
+    composer = GroundedComposer(index)
+    composed = composer.compose(Question(text, vector, persona, mask), passages)
+
+`compose` returns None when nothing it holds answers the question; the pipeline then
+abstains with `composer.suggestions(...)`: the nearest questions it can answer.
+Nothing is generated: every sentence shown is a sentence of a cited passage, or one of the
+bank entry's own answer and next steps (which cite the entry).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.bank import AnswerBank, BankMatch
+from assistant.answer.extractive import ExtractiveComposer, stands_alone
+from assistant.answer.voices import Cited, Draft, Spoken, pinpoints_of, speak
+from assistant.index import LoadedIndex
+from assistant.models import Chunk, LegalStatus, Passage, PassageKind, Persona
+from assistant.sources import CAFA, SEND_REGS, parse_ref
+from assistant.tuning import ANSWER
+
+_DECISION = re.compile(
+    r"\b(refus\w*|decid\w*|decision|not to (?:assess|issue|amend)|ceas\w*|turn(?:ed)? down|reject\w*|letter|notice|notify)\b",
+    re.IGNORECASE,
+)
+# The provisions whose passages state a family's rights after a decision: the right of
+# appeal (s.51), mediation advice first (s.55), what a decision notice must say (regs 10(3), 31(3)).
+_RIGHTS_REFS = ((CAFA, "s.51(1)"), (CAFA, "s.55"), (SEND_REGS, "reg 10(3)"), (SEND_REGS, "reg 31(3)"))
+_RIGHTS_WORDS = re.compile(r"\b(appeal|mediation|disagreement resolution|information and advice|tribunal)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    vector: np.ndarray
+    persona: Persona
+    mask: np.ndarray
+
+
+@dataclass(frozen=True)
+class Composed:
+    spoken: Spoken
+    engine: str  # "answer_bank" or "passages"
+    entry: Chunk | None = None
+
+
+class GroundedComposer:
+    name = "extractive"
+
+    def __init__(self, index: LoadedIndex, *, extractive: ExtractiveComposer | None = None) -> None:
+        self.index = index
+        self.bank = AnswerBank(index)
+        self.extractive = extractive or ExtractiveComposer(index)
+
+    def match(self, question: Question) -> BankMatch | None:
+        return self.bank.match(question.text, question.vector, question.mask)
+
+    def compose(self, question: Question, passages: Sequence[Passage]) -> Composed | None:
+        found = self.match(question)
+        if found is not None:
+            return Composed(speak(self._from_entry(question, found), persona=question.persona), "answer_bank", found.entry)
+        draft = self._from_passages(question, passages)
+        if draft is None:
+            return None
+        return Composed(speak(draft, persona=question.persona), "passages")
+
+    def suggestions(self, question: Question) -> list[str]:
+        return self.bank.nearest_titles(question.text, question.vector, question.mask)
+
+    # --- drafts ---------------------------------------------------------------------------
+
+    def _from_entry(self, question: Question, found: BankMatch) -> Draft:
+        entry = found.entry
+        limit = _law_items(question.persona)
+        basis = self.bank.basis_passages(entry, question.vector, question.mask, limit=limit)
+        law: list[Cited] = [(b.sentence, b.chunk) for b in basis]
+        return Draft(
+            lead=[(entry.answer, entry)],
+            next_steps=[(step, entry) for step in entry.next_steps],
+            law=law,
+            rights=self._rights(question, law),
+            pinpoints=pinpoints_of(entry.basis),
+        )
+
+    def _from_passages(self, question: Question, passages: Sequence[Passage]) -> Draft | None:
+        """Answer first from passages: the sentence that best answers the question leads, then
+        the few others that bear on it (each at least `relevance_floor` near the question)."""
+        pool = [p for p in passages if p.chunk.kind is not PassageKind.EXPLAINER or not p.chunk.answer]
+        candidates = [c for c in self.extractive._candidates(question.text, question.vector, pool[: self.extractive.max_passages]) if stands_alone(c[2])]
+        if not candidates:
+            return None
+        candidates.sort(key=lambda c: -c[0])
+        lead_score, lead_similarity, lead, lead_vector = candidates[0]
+        if lead_similarity < ANSWER.relevance_floor:
+            return None
+        chosen: list[tuple[Cited, np.ndarray]] = []
+        per_chunk: dict[str, int] = {lead.chunk.chunk_id: 1}
+        for score, similarity, selected, vector in candidates[1:]:
+            if len(chosen) >= _support(question.persona):
+                break
+            if similarity < ANSWER.relevance_floor or score < lead_score * 0.6:
+                continue
+            if per_chunk.get(selected.chunk.chunk_id, 0) >= 2:
+                continue
+            if float(vector @ lead_vector) > 0.82 or any(float(vector @ v) > 0.82 for _, v in chosen):
+                continue
+            chosen.append(((selected.text, selected.chunk), vector))
+            per_chunk[selected.chunk.chunk_id] = per_chunk.get(selected.chunk.chunk_id, 0) + 1
+        law = [c for c, _ in chosen]
+        return Draft(lead=[(lead.text, lead.chunk)], law=law, rights=self._rights(question, law))
+
+    def _rights(self, question: Question, shown: Sequence[Cited]) -> list[Cited]:
+        """A caseworker's reply about a decision states the family's rights: appeal, mediation,
+        disagreement resolution, information and advice, in the words of the passages on them."""
+        if question.persona is not Persona.CASEWORKER or not _DECISION.search(question.text):
+            return []
+        cited = {c.chunk_id for _, c in shown}
+        out: list[Cited] = []
+        for source, ref in _RIGHTS_REFS:
+            wanted = parse_ref(ref)
+            for pos, chunk in enumerate(self.index.chunks):
+                if (
+                    chunk.source != source or chunk.chunk_id in cited or not question.mask[pos]
+                    or chunk.kind is PassageKind.EXPLAINER or chunk.status is not LegalStatus.LAW
+                    or not parse_ref(chunk.ref).covers(wanted)
+                ):
+                    continue
+                sentences = [s for s in self.index.sentences[pos] if _RIGHTS_WORDS.search(s)][:1]
+                out.extend((s, chunk) for s in sentences)
+                cited.add(chunk.chunk_id)
+                break
+        return out
+
+
+def _law_items(persona: Persona) -> int:
+    return {
+        Persona.PARENT: ANSWER.law_items_parent,
+        Persona.ADVISER: ANSWER.law_items_adviser,
+        Persona.CASEWORKER: ANSWER.law_items_caseworker,
+    }[persona]
+
+
+def _support(persona: Persona) -> int:
+    return {
+        Persona.PARENT: ANSWER.support_parent,
+        Persona.ADVISER: ANSWER.support_adviser,
+        Persona.CASEWORKER: ANSWER.support_caseworker,
+    }[persona]

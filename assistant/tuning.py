@@ -1,0 +1,46 @@
+"""The tuning numbers of the answer flow, in one place, each with why it is what it is.
+
+Thresholds are calibrated on the project's own data (the answer bank's ways of asking,
+`bench/calibrate_bank.py`), never on an eval question. Change one here and re-run the
+calibration and the blind sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BankTuning:
+    # A message's score against a bank entry is the cosine similarity of its nearest way of
+    # asking, plus `word_weight` times the share of the message's content words the entry uses.
+    word_weight: float = 0.15
+    # At or above `threshold` the entry answers, when it beats the runner-up by `margin`;
+    # at or above `sure` it answers even when a neighbouring entry is close (two entries that
+    # ask nearly the same thing are both right). Calibrated by leave-one-out on the bank.
+    threshold: float = 0.72
+    margin: float = 0.02
+    sure: float = 0.80
+    # Below the threshold, entries this close are offered as "questions I can answer".
+    suggest: float = 0.55
+    # Two law sentences this similar say the same thing: the second is not shown.
+    duplicate: float = 0.82
+
+
+@dataclass(frozen=True)
+class AnswerTuning:
+    # Basis passages shown under "The law behind this", per persona.
+    law_items_parent: int = 3
+    law_items_adviser: int = 5
+    law_items_caseworker: int = 5
+    # A supporting sentence is shown only when at least this near the question (cosine):
+    # the relevance floor that keeps off-topic sentences out of an answer.
+    relevance_floor: float = 0.32
+    # Passage fallback: supporting sentences after the lead, per persona.
+    support_parent: int = 3
+    support_adviser: int = 5
+    support_caseworker: int = 5
+
+
+BANK = BankTuning()
+ANSWER = AnswerTuning()
