@@ -61,6 +61,7 @@ class BuildSummary:
     replaced: int = 0
     added: int = 0
     removed: int = 0
+    texts_embedded: int = 0  # distinct texts the model embedded (chunks, example questions, sentences)
     seconds: float = 0.0
     build: str = ""
     errors: list[str] = field(default_factory=list)
@@ -99,8 +100,9 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
     )
 
 
-def embedding_text(chunk: Chunk) -> str:
-    return f"{chunk.title}. {chunk.text}"
+def embedding_text(record: dict[str, Any]) -> str:
+    """The text a chunk's own vector is made from: its title, then its text."""
+    return f"{record['title']}. {record['text']}"
 
 
 @dataclass
@@ -187,7 +189,7 @@ def build_index(
     summary.removed = len(set(previous) - {d.doc_id for d in documents})
 
     todo = [i for i, v in enumerate(vectors) if v is None]
-    _embed_missing(records, vectors, todo, embedder, progress)
+    summary.texts_embedded = _embed_missing(records, vectors, todo, embedder, progress, known=lambda: _known_vectors(previous))
     summary.embedded = len(todo)
     summary.chunks = len(records)
 
@@ -220,30 +222,58 @@ def _embed_missing(
     todo: list[int],
     embedder: Embedder,
     progress: Callable[[str, int, int], None] | None,
-) -> None:
-    texts: list[str] = []
-    spans: list[tuple[int, int, int]] = []  # (record index, number of questions, number of sentences)
+    known: Callable[[], dict[str, np.ndarray]] = dict,
+) -> int:
+    """Give each record in `todo` its chunk, example-question and sentence vectors.
+
+    Each distinct text is embedded once however many records hold it (a directory's services
+    share much of their wording), and not at all when the previous build already has its
+    vector (`known`, read only when there is something to embed). The texts go to the model
+    shortest first, in batches, so a batch pads to texts of about its own length. Returns
+    how many texts were embedded.
+    """
+    rows: dict[str, int] = {}  # distinct text -> its row in `matrix`
+    spans: list[tuple[int, int, list[int]]] = []  # (record index, number of questions, rows of its texts)
     for i in todo:
         record = records[i]
-        chunk = chunk_from_record(record)
-        texts.append(embedding_text(chunk))
-        texts.extend(record["questions"])
-        texts.extend(record["sentences"])
-        spans.append((i, len(record["questions"]), len(record["sentences"])))
+        texts = [embedding_text(record), *record["questions"], *record["sentences"]]
+        spans.append((i, len(record["questions"]), [rows.setdefault(t, len(rows)) for t in texts]))
+    if not spans:
+        return 0
+    texts = list(rows)
+    reuse = known() if texts else {}
+    matrix = np.zeros((len(texts), 0), dtype=np.float32)
+    missing = [row for row, text in enumerate(texts) if text not in reuse]
+    missing.sort(key=lambda row: len(texts[row]))
     batch = 256
-    parts: list[np.ndarray] = []
-    for start in range(0, len(texts), batch):
-        parts.append(embedder.embed(texts[start : start + batch]))
+    for start in range(0, len(missing), batch):
+        chunk_rows = missing[start : start + batch]
+        embedded = embedder.embed([texts[row] for row in chunk_rows])
+        if not matrix.shape[1]:
+            matrix = np.zeros((len(texts), embedded.shape[1]), dtype=np.float32)
+        matrix[chunk_rows] = embedded
         if progress:
-            progress("embedding", min(start + batch, len(texts)), len(texts))
-    matrix = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
-    cursor = 0
-    for i, n_questions, n_sentences in spans:
-        chunk_vec = matrix[cursor]
-        questions = matrix[cursor + 1 : cursor + 1 + n_questions]
-        sentences = matrix[cursor + 1 + n_questions : cursor + 1 + n_questions + n_sentences]
-        vectors[i] = _Vectors(chunk_vec, questions, sentences)
-        cursor += 1 + n_questions + n_sentences
+            progress("embedding", min(start + batch, len(missing)), len(missing))
+    for row, text in enumerate(texts):
+        if text in reuse:
+            if not matrix.shape[1]:
+                matrix = np.zeros((len(texts), len(reuse[text])), dtype=np.float32)
+            matrix[row] = reuse[text]
+    for i, n_questions, own in spans:
+        vectors[i] = _Vectors(matrix[own[0]], matrix[own[1 : 1 + n_questions]], matrix[own[1 + n_questions :]])
+    return len(missing)
+
+
+def _known_vectors(previous: dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]]) -> dict[str, np.ndarray]:
+    """Every text the previous build embedded, with its vector: a changed document's unchanged
+    sentences (and texts it shares with others) are not embedded again."""
+    known: dict[str, np.ndarray] = {}
+    for _, records, vectors in previous.values():
+        for record, v in zip(records, vectors, strict=True):
+            known[embedding_text(record)] = v.chunk
+            known.update(zip(record["questions"], v.questions, strict=True))
+            known.update(zip(record["sentences"], v.sentences, strict=True))
+    return known
 
 
 def _write_build(
@@ -323,6 +353,15 @@ def is_up_to_date(index_dir: Path, documents: Sequence[Document], model_name: st
     if not _files_look_whole(build, manifest):
         return False
     return hashes == {doc.doc_id: document_hash(doc) for doc in documents}
+
+
+def unchanged_summary(index_dir: Path, documents: Sequence[Document]) -> BuildSummary:
+    """The summary of a refresh that found the serving build up to date (`is_up_to_date`)."""
+    build = current_build(index_dir)
+    assert build is not None
+    manifest = read_manifest(build)
+    n = len(documents)
+    return BuildSummary(documents=n, chunks=int(manifest.get("chunks", 0)), skipped_unchanged=n, build=build.name)
 
 
 def _files_look_whole(build: Path, manifest: dict[str, Any]) -> bool:

@@ -7,7 +7,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assistant.config import Settings
 from assistant.index import build_index, is_up_to_date
-from assistant.services import all_documents, make_embedder, model_name, prepare_serving, serving_ready, store_factory
+from assistant.services import all_documents, index_embedder, model_name, prepare_serving, serving_ready, store_factory
 
 
 def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bool = False) -> int:
@@ -19,10 +19,10 @@ def run_index_command(settings: Settings, *, rebuild: bool = False, if_stale: bo
     if if_stale and not rebuild and is_up_to_date(settings.index_dir, documents, model_name(settings)):
         console.print(f"Index is up to date ({len(documents)} documents).")
         if not serving_ready(settings):
-            for made in prepare_serving(settings, make_embedder(settings)):
+            for made in prepare_serving(settings, index_embedder(settings)):
                 console.print(f"Made {made}.")
         return 1 if failures else 0
-    embedder = make_embedder(settings)
+    embedder = index_embedder(settings)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(), console=console) as progress:
         task = progress.add_task("Embedding", total=None)
 

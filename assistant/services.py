@@ -19,7 +19,7 @@ from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
 from assistant.errors import BackendUnavailable, ConfigError, IndexMissing
 from assistant.guardrails.semantic import SemanticSafety, exemplar_vectors
-from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, load_index
+from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, is_up_to_date, load_index, unchanged_summary
 from assistant.ingest.markdown import load_corpus
 from assistant.models import Document
 from assistant.ports import Embedder
@@ -67,12 +67,67 @@ def make_embedder(settings: Settings, *, backend: str | None = None) -> Embedder
     return SentenceTransformerEmbedder(settings.embedding_model_path, threads=threads)
 
 
+def index_embedder(settings: Settings) -> Embedder:
+    """The embedder an index build uses: the ONNX export of the model (made first when it is
+    missing, as `send-assistant index` leaves it for serving), which embeds a build's texts
+    several times faster than torch; torch when there can be no export. Nothing is loaded
+    until a text is embedded, so a refresh with nothing new to embed never loads the model."""
+    return LazyEmbedder(lambda: _index_embedder(settings))
+
+
+def _index_embedder(settings: Settings) -> Embedder:
+    if settings.embedding_backend != "torch":
+        ensure_onnx_export(settings)
+    return make_embedder(settings)
+
+
+class LazyEmbedder:
+    """An embedder made on first use (by `make`)."""
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._embedder: Embedder | None = None
+
+    @property
+    def loaded(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._make()
+        return self._embedder
+
+    @property
+    def dimension(self) -> int:  # type: ignore[override]
+        return self.loaded.dimension
+
+    @property
+    def name(self) -> str:
+        return str(getattr(self.loaded, "name", type(self.loaded).__qualname__))
+
+    def embed(self, texts: Any) -> Any:
+        return self.loaded.embed(texts)
+
+
+def ensure_onnx_export(settings: Settings) -> str | None:
+    """Export the model to ONNX beside the index unless it is there. Returns what was done
+    (None when the export was already there); a failed export leaves embedding on torch."""
+    from assistant.embedding import export_onnx, onnx_file
+
+    target = onnx_file(settings.embedding_model_path, settings.models_dir)
+    if target.is_file():
+        return None
+    try:
+        export_onnx(settings.embedding_model_path, target)
+    except (ImportError, ConfigError, RuntimeError, OSError) as exc:  # the export is an optimisation
+        return f"no ONNX export ({exc}); the server embeds with torch"
+    for old in settings.models_dir.glob("*.onnx"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return f"ONNX export of the embedding model ({target.name})"
+
+
 def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
     """What `send-assistant index` leaves beside the index so a server starts fast: the
     safeguarding exemplars' vectors and the ONNX export of the model. Returns what it made;
     an export that cannot be made (no onnx package) leaves serving on torch."""
-    from assistant.embedding import export_onnx, onnx_file
-
     made = []
     cache = exemplar_cache(settings)
     before = cache.stat().st_mtime_ns if cache.exists() else None
@@ -80,16 +135,9 @@ def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
     if not cache.exists() or cache.stat().st_mtime_ns != before:
         made.append(f"safeguarding exemplar vectors ({cache.name})")
     if settings.embedding_backend != "torch":
-        target = onnx_file(settings.embedding_model_path, settings.models_dir)
-        if not target.is_file():
-            try:
-                export_onnx(settings.embedding_model_path, target)
-                made.append(f"ONNX export of the embedding model ({target.name})")
-                for old in settings.models_dir.glob("*.onnx"):
-                    if old != target:
-                        old.unlink(missing_ok=True)
-            except (ImportError, ConfigError, RuntimeError, OSError) as exc:  # the export is an optimisation
-                made.append(f"no ONNX export ({exc}); the server embeds with torch")
+        exported = ensure_onnx_export(settings)
+        if exported:
+            made.append(exported)
     return made
 
 
@@ -110,8 +158,13 @@ def all_documents(settings: Settings) -> list[Document]:
 
 
 def run_index(settings: Settings, embedder: Embedder, *, progress: Any = None) -> BuildSummary:
+    """Refresh the index: only changed documents are embedded, and when nothing has changed
+    the serving build stays as it is (no new build, no model loaded)."""
+    documents = all_documents(settings)
+    if is_up_to_date(settings.index_dir, documents, model_name(settings)):
+        return unchanged_summary(settings.index_dir, documents)
     return build_index(
-        all_documents(settings),
+        documents,
         index_dir=settings.index_dir,
         embedder=embedder,
         model_name=model_name(settings),

@@ -30,7 +30,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder) -> Settings: 
     corpus = write_corpus(tmp_path / "corpus", SMALL_CORPUS)
     monkeypatch.setenv("SEND_ASSISTANT_CORPUS_DIR", str(corpus))
     monkeypatch.setattr("assistant.services.make_embedder", lambda settings: embedder)
-    monkeypatch.setattr("assistant.indexing_cli.make_embedder", lambda settings: embedder)
+    monkeypatch.setattr("assistant.services.index_embedder", lambda settings: embedder)
+    monkeypatch.setattr("assistant.indexing_cli.index_embedder", lambda settings: embedder)
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
 
 

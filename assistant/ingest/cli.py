@@ -69,12 +69,10 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def index_now(settings: Settings, console: Console) -> BuildSummary:
-    from assistant.services import make_embedder, run_index
+    from assistant.services import index_embedder, run_index
 
     with progress_bars(console) as report:
-        report("loading the model", 0, None)
-        embedder = make_embedder(settings)
-        return run_index(settings, embedder, progress=report)
+        return run_index(settings, index_embedder(settings), progress=report)
 
 
 @contextmanager
