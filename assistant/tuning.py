@@ -15,10 +15,15 @@ class BankTuning:
     # A message's score against a bank entry is the cosine similarity of its nearest way of
     # asking, plus `word_weight` times the share of the message's content words the entry uses.
     word_weight: float = 0.15
+    # Share of the score taken by the entry's own vector (title and explanation) rather than its
+    # nearest way of asking: alone, the entry vector picks the right entry more often (leave-one-out).
+    entry_weight: float = 0.5
+    # Below `sure`, the entry must be among (or rest on a provision of) the top passages retrieved.
+    agree_top: int = 4
     # At or above `threshold` the entry answers, when it beats the runner-up by `margin`;
     # at or above `sure` it answers even when a neighbouring entry is close (two entries that
     # ask nearly the same thing are both right). Calibrated by leave-one-out on the bank.
-    threshold: float = 0.72
+    threshold: float = 0.65
     margin: float = 0.02
     sure: float = 0.80
     # Below the threshold, entries this close are offered as "questions I can answer".
@@ -30,14 +35,14 @@ class BankTuning:
 @dataclass(frozen=True)
 class AnswerTuning:
     # Basis passages shown under "The law behind this", per persona.
-    law_items_parent: int = 3
-    law_items_adviser: int = 5
-    law_items_caseworker: int = 5
+    law_items_parent: int = 5
+    law_items_adviser: int = 6
+    law_items_caseworker: int = 6
     # A supporting sentence is shown only when at least this near the question (cosine):
     # the relevance floor that keeps off-topic sentences out of an answer.
     relevance_floor: float = 0.32
     # Passage fallback: supporting sentences after the lead, per persona.
-    support_parent: int = 3
+    support_parent: int = 5
     support_adviser: int = 5
     support_caseworker: int = 5
 

@@ -57,6 +57,12 @@ class AnswerBank:
         in_bank = np.isin(owners, self.entries) if owners.size else np.zeros(0, dtype=bool)
         self._rows = np.flatnonzero(in_bank)
         self._row_owner = owners[self._rows] if owners.size else owners
+        # Each entry's own vector (its title and explanation), from the dense rows when held in process.
+        dense = getattr(index, "dense", None)
+        chunk_vectors = getattr(dense, "_vectors", None)
+        self._entry_vectors = (
+            {pos: chunk_vectors[pos] for pos in self.entries} if chunk_vectors is not None and len(chunk_vectors) >= len(index.chunks) else {}
+        )
         vectors = index.question_vectors
         self._vectors = vectors[self._rows] if vectors is not None and len(self._rows) else np.zeros((0, 1), dtype=np.float32)
         self._words = {pos: _stems(" ".join([index.chunks[pos].title, *index.chunks[pos].questions])) for pos in self.entries}
@@ -77,21 +83,45 @@ class AnswerBank:
         for owner, similarity in zip(self._row_owner.tolist(), similarities.tolist(), strict=True):
             if mask[owner] and similarity > best.get(owner, -1.0):
                 best[owner] = similarity
+        if self._entry_vectors:
+            for pos in best:
+                best[pos] = (1 - BANK.entry_weight) * best[pos] + BANK.entry_weight * float(self._entry_vectors[pos] @ vector)
         asked = _stems(question)
         if asked:
             for pos in best:
                 best[pos] += BANK.word_weight * len(asked & self._words[pos]) / len(asked)
         return best
 
-    def match(self, question: str, vector: np.ndarray, mask: np.ndarray) -> BankMatch | None:
-        """The entry that answers the question, or None when no entry is clearly close enough."""
+    def match(
+        self, question: str, vector: np.ndarray, mask: np.ndarray, *, retrieved: Sequence[Chunk] = ()
+    ) -> BankMatch | None:
+        """The entry that answers the question, or None when no entry is clearly close enough.
+
+        Below `sure`, the entry must also agree with retrieval, which reads the passages
+        themselves: the entry is among the top passages retrieved, or it rests on a provision
+        one of them holds. Two readings of the question that agree are rarely both wrong."""
         ranked = sorted(self.scores(question, vector, mask).items(), key=lambda item: -item[1])
         if not ranked:
             return None
         (pos, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
-        if score < BANK.threshold or (score < BANK.sure and score - runner_up < BANK.margin):
+        if score < BANK.threshold:
+            return None
+        if score < BANK.sure and not self.agrees(self.index.chunks[pos], retrieved):
             return None
         return BankMatch(self.index.chunks[pos], pos, score, runner_up)
+
+    def agrees(self, entry: Chunk, retrieved: Sequence[Chunk]) -> bool:
+        top = list(retrieved[: BANK.agree_top])
+        if any(c.chunk_id == entry.chunk_id for c in top):
+            return True
+        basis = [(canonical_source(src), parse_ref(ref)) for src, _, ref in (b.rpartition(", ") for b in entry.basis) if src and ref]
+        for chunk in top:
+            if chunk.kind is PassageKind.EXPLAINER and chunk.answer:
+                continue
+            have = parse_ref(chunk.ref)
+            if any(canonical_source(chunk.source) == src and _overlaps(have, want) for src, want in basis):
+                return True
+        return False
 
     def nearest_titles(self, question: str, vector: np.ndarray, mask: np.ndarray, n: int = 3) -> list[str]:
         """Titles of the entries nearest a question no entry answers: what we can answer instead."""

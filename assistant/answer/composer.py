@@ -59,13 +59,13 @@ class GroundedComposer:
         self.bank = AnswerBank(index)
         self.extractive = extractive or ExtractiveComposer(index)
 
-    def match(self, question: Question) -> BankMatch | None:
-        return self.bank.match(question.text, question.vector, question.mask)
+    def match(self, question: Question, passages: Sequence[Passage] = ()) -> BankMatch | None:
+        return self.bank.match(question.text, question.vector, question.mask, retrieved=[p.chunk for p in passages])
 
     def compose(self, question: Question, passages: Sequence[Passage]) -> Composed | None:
-        found = self.match(question)
+        found = self.match(question, passages)
         if found is not None:
-            return Composed(speak(self._from_entry(question, found), persona=question.persona), "answer_bank", found.entry)
+            return Composed(speak(self._from_entry(question, found, passages), persona=question.persona), "answer_bank", found.entry)
         draft = self._from_passages(question, passages)
         if draft is None:
             return None
@@ -76,11 +76,13 @@ class GroundedComposer:
 
     # --- drafts ---------------------------------------------------------------------------
 
-    def _from_entry(self, question: Question, found: BankMatch) -> Draft:
+    def _from_entry(self, question: Question, found: BankMatch, passages: Sequence[Passage]) -> Draft:
         entry = found.entry
         limit = _law_items(question.persona)
         basis = self.bank.basis_passages(entry, question.vector, question.mask, limit=limit)
         law: list[Cited] = [(b.sentence, b.chunk) for b in basis]
+        if len(law) < limit:
+            law += self._supporting(question, passages, shown=law, limit=limit - len(law))
         return Draft(
             lead=[(entry.answer, entry)],
             next_steps=[(step, entry) for step in entry.next_steps],
@@ -115,6 +117,35 @@ class GroundedComposer:
             per_chunk[selected.chunk.chunk_id] = per_chunk.get(selected.chunk.chunk_id, 0) + 1
         law = [c for c, _ in chosen]
         return Draft(lead=[(lead.text, lead.chunk)], law=law, rights=self._rights(question, law))
+
+    def _supporting(self, question: Question, passages: Sequence[Passage], *, shown: Sequence[Cited], limit: int) -> list[Cited]:
+        """The retrieved passages' sentences nearest the question, beyond what is shown already:
+        each at least `relevance_floor` near it, none repeating another."""
+        pool = [p for p in passages if p.chunk.kind is not PassageKind.EXPLAINER or not p.chunk.answer]
+        candidates = [c for c in self.extractive._candidates(question.text, question.vector, pool[: self.extractive.max_passages]) if stands_alone(c[2])]
+        candidates.sort(key=lambda c: -c[0])
+        shown_texts = {s for s, _ in shown}
+        shown_vectors = [self._vector_of(s, c) for s, c in shown]
+        out: list[Cited] = []
+        for _, similarity, selected, vector in candidates:
+            if len(out) >= limit:
+                break
+            if similarity < ANSWER.relevance_floor or selected.text in shown_texts:
+                continue
+            if any(v is not None and float(vector @ v) > 0.82 for v in shown_vectors):
+                continue
+            out.append((selected.text, selected.chunk))
+            shown_vectors.append(vector)
+        return out
+
+    def _vector_of(self, sentence: str, chunk: Chunk) -> np.ndarray | None:
+        pos = self.index.position.get(chunk.chunk_id)
+        if pos is None:
+            return None
+        try:
+            return self.index.sentence_vectors_of(pos)[self.index.sentences[pos].index(sentence)]
+        except (ValueError, IndexError):
+            return None
 
     def _rights(self, question: Question, shown: Sequence[Cited]) -> list[Cited]:
         """A caseworker's reply about a decision states the family's rights: appeal, mediation,
