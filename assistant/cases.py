@@ -36,8 +36,9 @@ PARTIES = re.compile(
 EX_PARTE = re.compile(r"\b(?:[A-Z][\w'’.-]*\s+){0,5}ex\s+(?:parte|p\.?)\s+[A-Z]\b")
 # Words that say case law is relied on without naming it.
 CASE_LAW = re.compile(
-    r"\b(case law|case-law|the courts? (?:have |has )?(?:held|said|decided|ruled|found|confirmed)|"
-    r"(?:held|ruled|decided) (?:in|that)|judicial decisions?|a judge (?:held|ruled|decided))\b",
+    r"\b(case law|case-law|(?:the )?(?:courts?|high court|court of appeal|upper tribunal|supreme court) "
+    r"(?:has |have )?(?:held|said|decided|ruled|found|confirmed)|(?:held|ruled) (?:in|that)|judicial decisions?|"
+    r"a judge (?:held|ruled|decided))\b",
     re.IGNORECASE,
 )
 

@@ -52,7 +52,7 @@ _CONTACT = re.compile(r"(?<=\S )Contact\b|\bContact (?:says|advises|explains|sug
 _ATTRIBUTION = re.compile(
     r"\b(?:according to (?P<a>[A-Z][\w!&'’-]*(?: [A-Z][\w!&'’-]*)*)|"
     r"(?P<b>[A-Z][\w!&'’-]*(?: [A-Z][\w!&'’-]*){0,4})(?:'s|’s)? (?:says|explains|points out|describes|advises|notes|"
-    r"suggests|recommends|reports|warns|argues|cites|stresses|emphasises|summary|summaries|view|factsheet))\b"
+    r"suggests|recommends|reports|reported|explained|warns|argues|cites|stresses|emphasises|summary|summaries|view|factsheet))\b"
 )
 _PUBLISHERS = re.compile(
     r"^(?:The |This )?(?:Code(?: of Practice| paragraph [\d.]+)?|Practice|DfE|Department(?: for Education)?|Government|"
@@ -63,8 +63,8 @@ _PUBLISHERS = re.compile(
 ADVICE = re.compile(
     r"\b(you should|you may want|you might want|we recommend|we suggest|we advise|in practice|tips?|"
     r"it is (?:worth|a good idea|wise|sensible|best|helpful)|it'?s (?:worth|a good idea)|it helps to|make sure you|"
-    r"keep a (?:copy|record|diary)|consider (?:asking|writing|requesting|getting|making)|"
-    r"(?:families|parents) (?:often|may want to|might want to|should consider)|this means that)\b",
+    r"keep a (?:copy|record|diary)|(?<!should )consider (?:asking|writing|requesting|getting|making)|"
+    r"(?<!the )(?:families|parents) (?:often|may want to|might want to|should consider)|this means that)\b",
     re.IGNORECASE,
 )
 # A sentence that states a duty, a right or a time limit.

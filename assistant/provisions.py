@@ -176,7 +176,7 @@ def parse_basis(text: str, sources: Iterable[str] = ()) -> BasisItem:
 _PARA_IN = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,3}(?:\s*[-–]\s*(?:\d{1,2}\.)?\d{1,3})?)(?![\d.]*\d)")
 _NUMBERED_IN = re.compile(
     r"(?<![\w'’])(ss?(?=\.\s?\d|\d)|sec|section|reg|regs|regulation|rules?|sch|schedule)\.?\s*"
-    r"(\d{1,3}[A-Z]{0,2})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
+    r"(\d{1,3}[A-Z]{0,3})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
     re.IGNORECASE,
 )
 
@@ -219,8 +219,17 @@ def _names(lowered: str, name: str) -> bool:
 
 
 def cites_basis(sentence: str, basis: Sequence[BasisItem]) -> bool:
-    """True when a bracketed citation in the sentence names one of the basis items."""
-    return any(_group_cites(group, item) for group in brackets(sentence) for item in basis)
+    """True when a bracketed citation in the sentence names one of the basis items, or the
+    sentence itself attributes what it says to a case or an organisation in the basis
+    ("IPSEA says ...", "The High Court held in ... [2022] EWHC 493 (Admin) ...")."""
+    if any(_group_cites(group, item) for group in brackets(sentence) for item in basis):
+        return True
+    lowered = " ".join(sentence.lower().split())
+    return any(
+        (item.kind == "case" and " ".join(item.citation.lower().split()) in lowered)
+        or (item.kind == "org" and re.search(rf"(?<!\w){re.escape(item.name.lower())}(?!\w)", lowered) is not None)
+        for item in basis
+    )
 
 
 def _group_cites(group: str, item: BasisItem) -> bool:
@@ -235,7 +244,7 @@ def _group_cites(group: str, item: BasisItem) -> bool:
     if named and item.source not in named:
         return False
     if not item.ref:
-        return item.source in named
+        return item.source in named or item.source.lower() in lowered
     wanted = parse_ref(item.ref)
     if wanted.kind == "text":
         return item.ref.lower() in lowered

@@ -43,6 +43,8 @@ DETAINED_REGS = "SEND (Detained Persons) Regulations 2015"
 EXCLUSION_REGS = "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012"
 EXCLUDED_PUPILS_REGS = "Education (Provision of Full-Time Education for Excluded Pupils) (England) Regulations 2007"
 DISABILITY_REGS = "Equality Act 2010 (Disability) Regulations 2010"
+SSFA_1998 = "School Standards and Framework Act 1998"
+CARE_PLANNING_REGS = "Care Planning, Placement and Case Review (England) Regulations 2010"
 ANSWERS = "SEND Assistant answers"
 EXPLAINERS = "SEND Assistant explainers"  # our explanations outside the answer bank (kind: explainer)
 # Statutory and departmental guidance beyond the Code (a paragraph or a section heading as ref).
@@ -97,10 +99,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     CYPA_2008: ("CYPA 2008",),
     EIA_2006: ("EIA 2006",),
     MCA_2005: ("MCA 2005",),
+    CHILDREN_ACT_2004: ("CA 2004",),
     DETAINED_REGS: ("Special Educational Needs and Disability (Detained Persons) Regulations 2015", "Detained Persons Regulations 2015"),
     EXCLUSION_REGS: ("Exclusion Regulations 2012", "School Discipline Regulations 2012"),
     EXCLUDED_PUPILS_REGS: ("Excluded Pupils Regulations 2007",),
     DISABILITY_REGS: ("Disability Regulations 2010",),
+    SSFA_1998: ("SSFA 1998",),
+    CARE_PLANNING_REGS: ("Care Planning Regulations 2010", "Care Planning, Placement and Case Review Regulations 2010"),
     ATTENDANCE_GUIDANCE: ("Working together to improve school attendance",),
     EXCLUSION_GUIDANCE: ("Suspension and permanent exclusion guidance",),
     TRAVEL_GUIDANCE: ("Travel to school guidance 2024",),
@@ -140,6 +145,8 @@ LEGISLATION_URLS = {
     EXCLUSION_REGS: "https://www.legislation.gov.uk/uksi/2012/1033/regulation/{n}",
     EXCLUDED_PUPILS_REGS: "https://www.legislation.gov.uk/uksi/2007/1870/regulation/{n}",
     DISABILITY_REGS: "https://www.legislation.gov.uk/uksi/2010/2128/regulation/{n}",
+    SSFA_1998: "https://www.legislation.gov.uk/ukpga/1998/31/section/{n}",
+    CARE_PLANNING_REGS: "https://www.legislation.gov.uk/uksi/2010/959/regulation/{n}",
 }
 
 # How a label names a source in a few characters ("CoP 9.14", "CAFA 2014 s.36(8)").
@@ -207,7 +214,7 @@ class Ref:
 _PARA = re.compile(r"^(?:paras?\.?\s*|paragraphs?\s*)?(\d{1,2})\.(\d{1,3})(?:\s*[-–]\s*(?:(\d{1,2})\.)?(\d{1,3}))?$")
 _NUMBERED = re.compile(
     r"^(s|ss|sec|section|reg|regs|regulation|regulations|r|rule|sch|schedule)\.?\s*"
-    r"(\d{1,3}[A-Z]{0,2})((?:\s*\(\s*[0-9a-z]{1,4}\s*\))*)",
+    r"(\d{1,3}[A-Z]{0,3})((?:\s*\(\s*[0-9a-z]{1,4}\s*\))*)",
     re.IGNORECASE,
 )
 _KINDS = {
@@ -285,7 +292,7 @@ _Q_PARA = re.compile(
 _Q_BARE_PARA = re.compile(r"^\s*(\d{1,2}\.\d{1,3})\s*\??\s*$")
 _Q_NUMBERED = re.compile(
     r"(?<![\w'’])(ss?(?=\.\s?\d|\d)|sec|section|reg|regs|regulation|rule|sch|schedule)\.?\s*"
-    r"(\d{1,3}[A-Z]{0,2})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
+    r"(\d{1,3}[A-Z]{0,3})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
     re.IGNORECASE,
 )
 
