@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant import sources as S
-from assistant.models import Citation, LegalStatus
+from assistant.models import Citation, LegalStatus, PassageKind
 
 LGA_1974 = "Local Government Act 1974"
 CPR = "Civil Procedure Rules"
@@ -64,6 +64,7 @@ def to_citations(cites: Iterable[Cite], *, start: int = 1) -> list[Citation]:
             seen[key] = Citation(
                 n=start + len(seen), source=cite.source, ref=cite.ref, title=cite.label,
                 url=cite.url, status=cite.status, passage=cite.summary,
+                kind=PassageKind.SUMMARY,  # our paraphrase of the provision, never its text
             )
     return list(seen.values())
 
