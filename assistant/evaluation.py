@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.models import Answer, AnswerStatus
+from assistant.models import Answer, AnswerStatus, PassageKind
+from assistant.provisions import parse_basis
 from assistant.sources import covers
 
 EXPECTED_STATUSES: dict[str, set[str]] = {
@@ -63,6 +64,8 @@ class Result:
     lead_ok: bool | None = None  # the first sentence holds an expected `lead` fact (rows that give one)
     words_before_sources: int = 0  # words before "The law behind this" (or the sources list)
     persona: str = "parent"
+    own_source_hit: bool | None = None  # the strict measure: only a citation's own source and ref
+    kinds: list[str] = field(default_factory=list)  # the kind of each citation, in order
 
     @property
     def fully_correct(self) -> bool:
@@ -73,7 +76,8 @@ def score(row: dict[str, Any], answer: Answer, latency_ms: float) -> Result:
     signposts = " ".join(" ".join(x for x in (s.name, s.phone or "", s.url or "") if x) for s in answer.signposts)
     text = f"{answer.text}\n{signposts}"
     cited = [(c.source, c.ref) for c in answer.citations]
-    result = Result(row=row, status=answer.status.value, text=text, cited=cited, latency_ms=latency_ms)
+    result = Result(row=row, status=answer.status.value, text=text, cited=cited, latency_ms=latency_ms,
+                    kinds=[c.kind.value for c in answer.citations])
     result.status_ok = answer.status.value in EXPECTED_STATUSES.get(row.get("expect", "answer"), {"answered"})
     result.missing = [item for item in row.get("must_include", []) if not found(text, item)]
     result.include_ok = not result.missing
@@ -84,7 +88,9 @@ def score(row: dict[str, Any], answer: Answer, latency_ms: float) -> Result:
         result.lead_ok = all(found(first_sentence_of(answer), item) for item in row["lead"])
     expected = row.get("expected_sources") or []
     if expected and row.get("expect", "answer") in ("answer", "resist"):
-        result.source_hit = any(covers(s, r, e) for s, r in cited[:5] for e in expected)
+        shown = [provisions_shown(c.source, c.ref, c.kind, c.basis) for c in answer.citations[:5]]
+        result.source_hit = any(covers(s, r, e) for provisions in shown for s, r in provisions for e in expected)
+        result.own_source_hit = any(covers(s, r, e) for s, r in cited[:5] for e in expected)
     return result
 
 
@@ -106,6 +112,31 @@ def first_sentence_of(answer: Answer) -> str:
             match = re.match(r"(.+?[.!?])(?:\s|$)", line)
             return match.group(1) if match else line
     return ""
+def provisions_shown(source: str, ref: str, kind: PassageKind, basis: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The provisions a citation puts in front of the reader: its own source and ref, or for our
+    explanation the provisions of its basis (shown under "Based on", each with its reference).
+
+    >>> provisions_shown("SEND Assistant explainers", "act/x-explained", PassageKind.EXPLAINER,
+    ...                  ["Children and Families Act 2014, s.36(8)", "IPSEA: https://www.ipsea.org.uk"])
+    [('Children and Families Act 2014', 's.36(8)')]
+    """
+    if kind is not PassageKind.EXPLAINER:
+        return [(source, ref)]
+    out = []
+    for item in basis:
+        parsed = parse_basis(item)
+        if parsed.kind == "provision" and parsed.ref:
+            out.append((parsed.source, parsed.ref))
+    return out
+
+
+def cited_kinds(results: Sequence[Result]) -> dict[str, int]:
+    """How many citations of each kind the answers made: official text, our summaries, our explanations."""
+    counts = {kind.value: 0 for kind in PassageKind}
+    for r in results:
+        for kind in r.kinds:
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def sources_recall(rows: Sequence[dict[str, Any]], cited_for: Callable[[dict[str, Any]], list[tuple[str, str]]]) -> float | None:
@@ -137,6 +168,8 @@ def summarise(results: Sequence[Result]) -> dict[str, Any]:
         "must_include_pass": _rate(r.include_ok for r in results if r.row.get("must_include")),
         "must_not_include_hits": sum(len(r.forbidden) for r in results),
         "source_recall_at_5": _rate(bool(r.source_hit) for r in with_sources),
+        "own_source_recall_at_5": _rate(bool(r.own_source_hit) for r in with_sources),
+        "cited_kinds": cited_kinds(results),
         "abstention_rate": _rate(r.status in ("abstained", "clarify") for r in results if r.row.get("expect") == "abstain"),
         "false_abstention_rate": _rate(r.status in ("abstained", "clarify") for r in answerable),
         "false_routing_rate": _rate(r.status in ("safeguarding", "refused", "out_of_scope") for r in answerable),
@@ -171,14 +204,18 @@ def _pct(value: float | None) -> str:
 def markdown_report(title: str, summary: dict[str, Any], categories: dict[str, dict[str, Any]], results: Sequence[Result], baseline: dict[str, Any] | None = None) -> str:
     lines = [f"# {title}", "", "| measure | value |", "|---|---|"]
     for key in ("questions", "fully_correct", "status_accuracy", "must_include_pass", "must_not_include_hits",
-                "source_recall_at_5", "abstention_rate", "false_abstention_rate", "false_routing_rate",
+                "source_recall_at_5", "own_source_recall_at_5", "abstention_rate", "false_abstention_rate", "false_routing_rate",
                 "first_sentence_answers", "latency_p50_ms", "latency_p95_ms"):
-        value = summary[key]
+        value = summary.get(key)
         shown = f"{value:.0f}" if key.startswith("latency") else (str(value) if isinstance(value, int) else _pct(value))
         lines.append(f"| {key} | {shown} |")
     words = summary.get("words_before_sources") or {}
     if words:
         lines.append("| words before the sources (median) | " + ", ".join(f"{k} {v:.0f}" for k, v in words.items()) + " |")
+    kinds = summary.get("cited_kinds") or {}
+    lines += ["", "Citations by kind (whose words the answers cited; source recall counts an explanation's basis, "
+              "own_source_recall only a citation's own source and ref):", "", "| kind | citations |", "|---|---|"]
+    lines += [f"| {kind} | {count} |" for kind, count in kinds.items()]
     lines += ["", "Status accuracy by expected outcome:", "", "| expect | accuracy |", "|---|---|"]
     lines += [f"| {k} | {_pct(v)} |" for k, v in summary["status_accuracy_by_expect"].items() if v is not None]
     if baseline:

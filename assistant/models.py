@@ -43,12 +43,41 @@ class PassageKind(StrEnum):
     EXPLAINER = "explainer"  # our explanation or answer, resting on its `basis`
 
     def label(self, citation: str) -> str:
-        """How a citation of this kind is shown: "CoP 9.14 (official text)", "Summary of s.36(8)"."""
+        """How a citation of this kind is shown: "CoP 9.14 (official text)", "Summary of CAFA 2014 s.36(8)"."""
         if self is PassageKind.OFFICIAL:
             return f"{citation} (official text)"
         if self is PassageKind.SUMMARY:
             return f"Summary of {citation}"
         return f"Our explanation: {citation}"
+
+    @property
+    def plain(self) -> str:
+        """The kind in a few plain words, for lists and reports."""
+        return _KIND_WORDS[self]
+
+    def force_label(self, status: LegalStatus) -> str:
+        """The legal-force badge: the provision's force, or for our explanation the force it rests on.
+
+        >>> PassageKind.SUMMARY.force_label(LegalStatus.LAW), PassageKind.EXPLAINER.force_label(LegalStatus.LAW)
+        ('Law', 'based on law')
+        """
+        if self is not PassageKind.EXPLAINER:
+            return status.label
+        return _BASED_ON[status]
+
+
+_KIND_WORDS = {
+    PassageKind.OFFICIAL: "official text",
+    PassageKind.SUMMARY: "our summary",
+    PassageKind.EXPLAINER: "our explanation",
+}
+_BASED_ON = {
+    LegalStatus.LAW: "based on law",
+    LegalStatus.STATUTORY_GUIDANCE: "based on statutory guidance",
+    LegalStatus.GUIDANCE: "based on guidance",
+    LegalStatus.LOCAL: "based on local information",
+    LegalStatus.PROPOSAL: "based on a proposal, not law",
+}
 
 
 class AnswerStatus(StrEnum):
@@ -66,6 +95,15 @@ class Persona(StrEnum):
     PARENT = "parent"
     ADVISER = "adviser"
     CASEWORKER = "caseworker"
+
+
+def passage_label(kind: PassageKind, source: str, ref: str, title: str) -> str:
+    """"CoP 9.14 (official text)", "Summary of CAFA 2014 s.36(8)", "Our explanation: <title>"."""
+    if kind is PassageKind.EXPLAINER:
+        return kind.label(title)
+    from assistant.sources import short_citation
+
+    return kind.label(short_citation(source, ref))
 
 
 @dataclass(frozen=True)
@@ -110,6 +148,11 @@ class Chunk:
     next_steps: tuple[str, ...] = ()
 
     @property
+    def label(self) -> str:
+        """Whose words and what they cite: "Summary of SEND Regs 2014 reg 5(1)", "Our explanation: <title>"."""
+        return passage_label(self.kind, self.source, self.ref, self.title)
+
+    @property
     def citation_label(self) -> str:
         """The human form of the citation: "SEND Regulations 2014, reg 5(1)"."""
         from assistant.sources import format_citation
@@ -142,12 +185,14 @@ class Citation:
 
     @property
     def label(self) -> str:
-        """The citation as the page shows it, saying whose words it is."""
-        from assistant.sources import format_ref
+        """The citation as the page shows it, saying whose words it is: "CoP 9.14 (official text)",
+        "Summary of CAFA 2014 s.36(8)", "Our explanation: <title>"."""
+        return passage_label(self.kind, self.source, self.ref, self.title)
 
-        if self.kind is PassageKind.EXPLAINER:
-            return self.kind.label(self.title)
-        return self.kind.label(format_ref(self.source, self.ref) if self.ref else self.source)
+    @property
+    def force_label(self) -> str:
+        """The legal-force badge: "Law" for a provision, "based on law" for our explanation."""
+        return self.kind.force_label(self.status)
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk) -> Citation:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.index import LoadedIndex
-from assistant.models import LegalStatus, Passage
+from assistant.models import LegalStatus, Passage, PassageKind
 from assistant.ports import Embedder
 from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS
@@ -33,6 +33,41 @@ _REFORM = re.compile(
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(r"\b(what (?:is|are|does)|what's|whats|meaning of|stand for|stands for|define|definition)\b", re.IGNORECASE)
+
+
+def prefer_official(passages: list[Passage], officials: list[Passage] = ()) -> list[Passage]:  # type: ignore[assignment]
+    """The publisher's own words lead: our summary of a provision steps back when an official text
+    of it is present.
+
+    A summary is dropped when an official passage with the same source whose ref covers the
+    summary's ref is among `passages` or `officials` (official chunks of the index that the caller
+    found for the summaries shown). The official passage takes the better of the two ranks, so an
+    ingested "SEND Regulations 2014, reg 5" comes where our "Summary of reg 5(1)" would have been.
+    Explainers are never dropped: they are our explanation, not a stand-in for the text.
+    """
+    pool = [p for p in (*passages, *officials) if p.chunk.kind is PassageKind.OFFICIAL]
+    if not pool:
+        return passages
+
+    def official_for(summary: Passage) -> Passage | None:
+        source, ref = canonical_source(summary.chunk.source), parse_ref(summary.chunk.ref)
+        for candidate in pool:
+            if canonical_source(candidate.chunk.source) == source and parse_ref(candidate.chunk.ref).covers(ref):
+                return candidate
+        return None
+
+    out: list[Passage] = []
+    placed: set[str] = set()
+    for passage in passages:
+        chosen = passage
+        if passage.chunk.kind is PassageKind.SUMMARY:
+            official = official_for(passage)
+            if official is not None:
+                chosen = official
+        if chosen.chunk.chunk_id not in placed:
+            placed.add(chosen.chunk.chunk_id)
+            out.append(chosen)
+    return out
 
 
 @dataclass(frozen=True)
@@ -78,6 +113,11 @@ class Retriever:
         self._refs_by_source: dict[str, list[tuple[int, Ref]]] = {}
         for pos, chunk in enumerate(index.chunks):
             self._refs_by_source.setdefault(canonical_source(chunk.source), []).append((pos, parse_ref(chunk.ref)))
+        # Official (ingested) chunks by source, to stand in for our summary of the same provision.
+        self._official_refs: dict[str, list[tuple[int, Ref]]] = {}
+        for pos, chunk in enumerate(index.chunks):
+            if chunk.kind is PassageKind.OFFICIAL and chunk.source not in (GLOSSARY,):
+                self._official_refs.setdefault(canonical_source(chunk.source), []).append((pos, parse_ref(chunk.ref)))
         self._refs_in_text: dict[int, list[FoundRef]] = {}
         # The chunks a reference found in a chunk's own text points at: a finite set, so kept.
         self._named_from_text: dict[tuple[str, Ref, str | None, bool], list[int]] = {}
@@ -143,7 +183,7 @@ class Retriever:
                 score -= 0.08
             if chunk.status is LegalStatus.PROPOSAL and not wants_reform:
                 score -= 0.06
-            if wants_law and chunk.status is LegalStatus.LAW:
+            if wants_law and chunk.status is LegalStatus.LAW and chunk.kind is not PassageKind.EXPLAINER:
                 score += 0.04
             if pos in direct_hits:
                 score += 1.0
@@ -159,7 +199,22 @@ class Retriever:
             )
             for pos in ranked
         ]
-        return passages, bool(direct_hits)
+        return prefer_official(passages, self._officials_for(passages, mask)), bool(direct_hits)
+
+    def _officials_for(self, passages: list[Passage], mask: np.ndarray) -> list[Passage]:
+        """Official chunks of the index covering the summaries shown (none unless a text was ingested)."""
+        if not self._official_refs:
+            return []
+        out: list[Passage] = []
+        for passage in passages:
+            if passage.chunk.kind is not PassageKind.SUMMARY:
+                continue
+            wanted = parse_ref(passage.chunk.ref)
+            for pos, ref in self._official_refs.get(canonical_source(passage.chunk.source), ()):
+                if mask[pos] and ref.covers(wanted):
+                    out.append(Passage(chunk=self.index.chunks[pos], score=passage.score))
+                    break
+        return out
 
     def _follow_cross_references(
         self, ranked: list[int], mask: np.ndarray, k: int, vector: np.ndarray
@@ -168,8 +223,8 @@ class Retriever:
 
         A top law passage that points at another provision of the same instrument ("the
         reasons in reg 10(4)") brings that provision in after the top five, so the answer can
-        say what it contains. A top passage of guidance that names the section or regulation
-        behind it ("Children and Families Act 2014, s.44") brings that law passage in right
+        say what it contains. A top passage of guidance, or one of our explanations, that names
+        the section or regulation behind it ("Children and Families Act 2014, s.44") brings that law passage in right
         after itself, so the answer can cite the duty beside the guidance: at most two such
         additions, and only law the passage names explicitly.
         """
@@ -177,14 +232,14 @@ class Retriever:
         added_basis = 0
         for pos in ranked[:3]:
             chunk = self.index.chunks[pos]
-            if chunk.status is LegalStatus.LAW:
+            if chunk.status is LegalStatus.LAW and chunk.kind is not PassageKind.EXPLAINER:
                 for found in self._named_in(pos):
                     if not found.ref.sub or chunk_matches(chunk.source, chunk.ref, found):
                         continue
                     targets = [i for i in self._named_by_text(found, mask, source=chunk.source) if i not in out]
                     for target in targets[:1]:
                         out.insert(min(len(out), 5), target)
-            elif chunk.status is LegalStatus.STATUTORY_GUIDANCE and added_basis < 2:
+            elif (chunk.status is LegalStatus.STATUTORY_GUIDANCE or chunk.kind is PassageKind.EXPLAINER) and added_basis < 2:
                 target = self._basis(pos, mask, out[:5], vector)
                 if target is not None:
                     if target in out:

@@ -35,12 +35,23 @@ EDUCATION_ACT_2002 = "Education Act 2002"
 ESA_2008 = "Education and Skills Act 2008"
 LGA_1974 = "Local Government Act 1974"
 CWSA_2026 = "Children's Wellbeing and Schools Act 2026"
+CYPA_2008 = "Children and Young Persons Act 2008"
+EIA_2006 = "Education and Inspections Act 2006"
+MCA_2005 = "Mental Capacity Act 2005"
+CHILDREN_ACT_2004 = "Children Act 2004"
+DETAINED_REGS = "SEND (Detained Persons) Regulations 2015"
+EXCLUSION_REGS = "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012"
+EXCLUDED_PUPILS_REGS = "Education (Provision of Full-Time Education for Excluded Pupils) (England) Regulations 2007"
+DISABILITY_REGS = "Equality Act 2010 (Disability) Regulations 2010"
+SSFA_1998 = "School Standards and Framework Act 1998"
+CARE_PLANNING_REGS = "Care Planning, Placement and Case Review (England) Regulations 2010"
 ANSWERS = "SEND Assistant answers"
 GREEN_PAPER = "SEND Review green paper 2022"
 IMPROVEMENT_PLAN = "SEND and AP Improvement Plan 2023"
 WHITE_PAPER = "Schools White Paper 2026"
 REFORM_CONSULTATION = "SEND reform consultation 2026"
 EFA_BILL = "Education for All Bill"
+EXPLAINERS = "SEND Assistant explainers"  # our explanations outside the answer bank (kind: explainer)
 # Statutory and departmental guidance beyond the Code (a paragraph or a section heading as ref).
 ATTENDANCE_GUIDANCE = "Attendance guidance 2024"
 EXCLUSION_GUIDANCE = "Exclusion guidance 2024"
@@ -90,12 +101,25 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ESA_2008: ("ESA 2008",),
     LGA_1974: ("LGA 1974",),
     CWSA_2026: ("Childrens Wellbeing and Schools Act 2026", "CWSA 2026"),
+    CYPA_2008: ("CYPA 2008",),
+    EIA_2006: ("EIA 2006",),
+    MCA_2005: ("MCA 2005",),
+    CHILDREN_ACT_2004: ("CA 2004",),
+    DETAINED_REGS: ("Special Educational Needs and Disability (Detained Persons) Regulations 2015", "Detained Persons Regulations 2015"),
+    EXCLUSION_REGS: ("Exclusion Regulations 2012", "School Discipline Regulations 2012"),
+    EXCLUDED_PUPILS_REGS: ("Excluded Pupils Regulations 2007",),
+    DISABILITY_REGS: ("Disability Regulations 2010",),
+    SSFA_1998: ("SSFA 1998",),
+    CARE_PLANNING_REGS: ("Care Planning Regulations 2010", "Care Planning, Placement and Case Review Regulations 2010"),
     ATTENDANCE_GUIDANCE: ("Working together to improve school attendance",),
     EXCLUSION_GUIDANCE: ("Suspension and permanent exclusion guidance",),
     TRAVEL_GUIDANCE: ("Travel to school guidance 2024",),
     POST16_TRAVEL_GUIDANCE: ("Post-16 transport and travel support guidance",),
     MEDICAL_GUIDANCE: ("Supporting pupils at school with medical conditions",),
-    HEALTH_NEEDS_GUIDANCE: ("Arranging education for children who cannot attend school because of health needs",),
+    HEALTH_NEEDS_GUIDANCE: (
+        "Arranging education for children who cannot attend school because of health needs",
+        "Health needs guidance 2023",
+    ),
     LAC_GUIDANCE: ("Promoting the education of looked-after and previously looked-after children",),
     EHE_GUIDANCE: ("Elective home education guidance",),
     AP_GUIDANCE: ("Alternative provision statutory guidance",),
@@ -118,6 +142,35 @@ LEGISLATION_URLS = {
     EDUCATION_ACT_2002: "https://www.legislation.gov.uk/ukpga/2002/32/section/{n}",
     ESA_2008: "https://www.legislation.gov.uk/ukpga/2008/25/section/{n}",
     LGA_1974: "https://www.legislation.gov.uk/ukpga/1974/7/section/{n}",
+    CYPA_2008: "https://www.legislation.gov.uk/ukpga/2008/23/section/{n}",
+    EIA_2006: "https://www.legislation.gov.uk/ukpga/2006/40/section/{n}",
+    MCA_2005: "https://www.legislation.gov.uk/ukpga/2005/9/section/{n}",
+    CHILDREN_ACT_2004: "https://www.legislation.gov.uk/ukpga/2004/31/section/{n}",
+    DETAINED_REGS: "https://www.legislation.gov.uk/uksi/2015/62/regulation/{n}",
+    EXCLUSION_REGS: "https://www.legislation.gov.uk/uksi/2012/1033/regulation/{n}",
+    EXCLUDED_PUPILS_REGS: "https://www.legislation.gov.uk/uksi/2007/1870/regulation/{n}",
+    DISABILITY_REGS: "https://www.legislation.gov.uk/uksi/2010/2128/regulation/{n}",
+    SSFA_1998: "https://www.legislation.gov.uk/ukpga/1998/31/section/{n}",
+    CARE_PLANNING_REGS: "https://www.legislation.gov.uk/uksi/2010/959/regulation/{n}",
+}
+
+# How a label names a source in a few characters ("CoP 9.14", "CAFA 2014 s.36(8)").
+SHORT_NAMES = {
+    COP: "CoP",
+    CAFA: "CAFA 2014",
+    SEND_REGS: "SEND Regs 2014",
+    PB_REGS: "Personal Budgets Regs 2014",
+    RECS_REGS: "Recommendations Power Regs 2017",
+    TRIBUNAL_RULES: "HESC Rules 2008",
+    EQUALITY_ACT: "EqA 2010",
+    EDUCATION_ACT: "EA 1996",
+    CHILDREN_ACT: "CA 1989",
+    CSDPA: "CSDPA 1970",
+    EDUCATION_ACT_2002: "EA 2002",
+    LGA_1974: "LGA 1974",
+    CYPA_2008: "CYPA 2008",
+    EIA_2006: "EIA 2006",
+    MCA_2005: "MCA 2005",
 }
 COP_URL = "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25"
 
@@ -166,7 +219,7 @@ class Ref:
 _PARA = re.compile(r"^(?:paras?\.?\s*|paragraphs?\s*)?(\d{1,2})\.(\d{1,3})(?:\s*[-–]\s*(?:(\d{1,2})\.)?(\d{1,3}))?$")
 _NUMBERED = re.compile(
     r"^(s|ss|sec|section|reg|regs|regulation|regulations|r|rule|sch|schedule)\.?\s*"
-    r"(\d{1,3}[A-Z]{0,2})((?:\s*\(\s*[0-9a-z]{1,4}\s*\))*)",
+    r"(\d{1,3}[A-Z]{0,3})((?:\s*\(\s*[0-9a-z]{1,4}\s*\))*)",
     re.IGNORECASE,
 )
 _KINDS = {
@@ -219,6 +272,16 @@ def format_ref(source: str, ref: str) -> str:
     return ref
 
 
+def short_citation(source: str, ref: str) -> str:
+    """A citation in a few characters, for labels: "CoP 9.14", "CAFA 2014 s.36(8)", "SEND Regs 2014 reg 5(1)".
+
+    >>> short_citation("SEND Code of Practice 2015", "9.14-9.16"), short_citation("Children and Families Act 2014", "s.36(8)")
+    ('CoP 9.14-9.16', 'CAFA 2014 s.36(8)')
+    """
+    name = SHORT_NAMES.get(canonical_source(source), source)
+    return f"{name} {ref}".strip() if ref else name
+
+
 def format_citation(source: str, ref: str) -> str:
     """"SEND Code of Practice 2015, para 9.14"; "Children and Families Act 2014, s.42(2)"."""
     return f"{source}, {format_ref(source, ref)}" if ref else source
@@ -234,7 +297,7 @@ _Q_PARA = re.compile(
 _Q_BARE_PARA = re.compile(r"^\s*(\d{1,2}\.\d{1,3})\s*\??\s*$")
 _Q_NUMBERED = re.compile(
     r"(?<![\w'’])(ss?(?=\.\s?\d|\d)|sec|section|reg|regs|regulation|rule|sch|schedule)\.?\s*"
-    r"(\d{1,3}[A-Z]{0,2})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
+    r"(\d{1,3}[A-Z]{0,3})\b((?:\(\s*[0-9a-z]{1,4}\s*\))*)",
     re.IGNORECASE,
 )
 

@@ -81,3 +81,124 @@ def test_every_proposal_says_it_is_not_law() -> None:
     for doc in documents:
         if doc.status is LegalStatus.PROPOSAL:
             assert "propos" in doc.text.lower(), doc.doc_id
+
+
+# --- issue 17: what each kind of passage may say ---------------------------------------------
+
+EXPLAINER = """---
+kind: explainer
+source: SEND Assistant explainers
+ref: act/s42-explained
+title: When the provision in section F is not delivered
+status: law
+basis:
+  - "Children and Families Act 2014, s.42(2)"
+  - "IPSEA: https://www.ipsea.org.uk"
+---
+The local authority must secure the provision in section F of the plan (Children and Families Act 2014, s.42(2)). IPSEA describes the duty as absolute.
+"""
+
+
+def _problems(tmp_path: Path, text: str) -> str:
+    corpus = write_corpus(tmp_path / "c", {"p.md": text})
+    _, problems = check_corpus(corpus)
+    return "\n".join(str(p) for p in problems)
+
+
+def test_a_clean_summary_and_a_grounded_explainer_pass(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c", {"s.md": GOOD, "e.md": EXPLAINER})
+    documents, problems = check_corpus(corpus)
+    assert problems == []
+    assert {d.kind.value for d in documents} == {"summary", "explainer"}
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        ("IPSEA says the duty is absolute.", 'a summary names a third party or their view ("IPSEA")'),
+        ("SOS!SEN points out that budgets are no excuse.", "a summary names a third party"),
+        ("Contact advises parents to keep a diary.", "a summary names a third party"),
+        ("The Noddy Guide calls this the key duty.", "a summary names a third party"),
+        ("Kent County Council's guidance says it will act within a week.", "a summary names a third party"),
+        ("The High Court held in R (BA) v Nottinghamshire County Council [2021] EWHC 1348 (Admin) that delay breaches it.",
+         "a summary cites or relies on case law"),
+        ("In practice, you should ask for it in writing.", 'a summary gives advice ("in practice", "you should")'),
+        ("We recommend keeping a copy of the plan.", "a summary gives advice"),
+        ("Tip: write to the council.", "a summary gives advice"),
+        ("The final plan must be issued within 20 weeks (SEND Regulations 2014, reg 13(2)).",
+         'a summary is of one provision (s.42(2)) but cites others: "SEND Regulations 2014, reg 13(2)"'),
+    ],
+)
+def test_a_summary_keeps_to_its_provision(tmp_path: Path, added: str, message: str) -> None:
+    assert message in _problems(tmp_path, GOOD.rstrip("\n") + " " + added + "\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "ref", "message"),
+    [
+        ("Children and Families Act 2014", "s.142", "unknown provision"),
+        ("SEND Regulations 2014", "reg 65", "unknown provision"),
+        ("SEND Code of Practice 2015", "9.218", "unknown provision"),
+        ("SEND Code of Practice 2015", "9.95-9.124", "a summary is of one provision, not the run 9.95-9.124"),
+    ],
+)
+def test_a_summary_ref_must_exist_and_be_one_provision(tmp_path: Path, source: str, ref: str, message: str) -> None:
+    text = GOOD.replace("Children and Families Act 2014", source).replace('"s.42(2)"', f'"{ref}"')
+    if source.startswith("SEND Code"):
+        text = text.replace("status: law", "status: statutory_guidance").replace(
+            "https://www.legislation.gov.uk/ukpga/2014/6/section/42", "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25")
+    assert message in _problems(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('basis:\n  - "Children and Families Act 2014, s.42(2)"\n  - "IPSEA: https://www.ipsea.org.uk"\n', ""),
+         "an explainer needs a basis"),
+        (lambda t: t.replace('"IPSEA: https://www.ipsea.org.uk"', '"a blog post"'),
+         "basis 'a blog post' is not \"Source, ref\", a case citation, or \"Organisation: https://...\""),
+        (lambda t: t.replace('"Children and Families Act 2014, s.42(2)"', '"Children and Families Act 2014, s.150"'),
+         "s.150 is not a provision of Children and Families Act 2014"),
+        (lambda t: t.replace('"Children and Families Act 2014, s.42(2)"', '"Children and Families Act 2014"'),
+         "names Children and Families Act 2014 without a section"),
+        (lambda t: t.replace(" (Children and Families Act 2014, s.42(2))", ""),
+         "states a duty, a right or a time limit without citing its basis"),
+        (lambda t: t.replace("(Children and Families Act 2014, s.42(2))", "(SEND Regulations 2014, reg 13(2))"),
+         "states a duty, a right or a time limit without citing its basis"),
+        (lambda t: t.rstrip("\n") + " The High Court held in R (BA) v Nottinghamshire County Council [2021] EWHC 1348 (Admin) that delay breaches the duty (Children and Families Act 2014, s.42(2)).\n",
+         "names R (BA) v Nottinghamshire County Council but [2021] EWHC 1348 (Admin) is not in its basis"),
+        (lambda t: t.replace('  - "IPSEA: https://www.ipsea.org.uk"\n', '  - "IPSEA: https://www.ipsea.org.uk"\n  - "[2021] EWHC 9999 (Admin)"\n'),
+         "is not a case on corpus/cases.yaml"),
+    ],
+)
+def test_an_explainer_cites_a_known_basis(tmp_path: Path, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert message in _problems(tmp_path, change(EXPLAINER))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The court decided this in Smith v Jonesshire County Council [2019] EWHC 1 (Admin).",
+        "Kumar v London Borough of Hillingdon [2020] EWHC 3362 (Admin) is about mediation.",  # the wrong number
+        "R v Harrow LBC ex parte M [1997] ELR 62 is often cited.",
+    ],
+)
+def test_every_case_named_anywhere_is_on_the_list(tmp_path: Path, sentence: str) -> None:
+    text = EXPLAINER.rstrip("\n") + " " + sentence + "\n"
+    assert "names a case that is not on corpus/cases.yaml" in _problems(tmp_path, text)
+
+
+def test_the_case_list_has_the_kumar_citation_and_a_holding_for_each_case() -> None:
+    from assistant.cases import CaseList
+
+    cases = CaseList.load(PROJECT / "corpus")
+    assert cases.by_citation("[2020] EWHC 3326 (Admin)") is not None
+    assert cases.by_citation("[2020] EWHC 3362 (Admin)") is None
+    for case in cases.cases:
+        assert case.holding and case.link.startswith("https://") and case.court and case.year
+
+
+def test_no_corpus_file_claims_to_be_official_text(tmp_path: Path) -> None:
+    text = GOOD.replace("---\nsource", "---\nkind: official\nsource", 1)
+    with pytest.raises(CorpusError, match="official"):
+        parse_passage(text, "x")

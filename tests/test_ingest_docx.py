@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import IngestError
 from assistant.ingest.docx import load_docx
-from assistant.models import LegalStatus
+from assistant.models import LegalStatus, PassageKind
 
 
 def make_docx(path: Path, numbered: bool = False) -> Path:
@@ -50,6 +50,7 @@ def test_sections_follow_headings(tmp_path: Path) -> None:
     assert "Holiday scheme; Book online" in docs["How to apply"].text
     assert who.doc_id == "docx/demoshire-short-breaks-statement/who-can-have-a-short-break"
     assert all(d.local_authority == "Demoshire" for d in result.documents)
+    assert all(d.kind is PassageKind.OFFICIAL for d in result.documents)  # the publisher's own words
 
 
 def test_numbered_paragraphs_become_their_own_documents(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from assistant.ingest.dispatch import Request
 from assistant.ingest.html import parse_page
 from assistant.ingest.html_crawl import Crawler, read_sitemap
 from assistant.ingest.html_ingest import ingest_html
-from assistant.models import LegalStatus
+from assistant.models import LegalStatus, PassageKind
 
 BOILERPLATE_TOP = """<header><a class="skip" href="#main">Skip to main content</a>
 <div class="cookie-banner"><p>We use cookies to make this website work and to understand how you use it. Accept cookies or change settings.</p></div>
@@ -59,6 +59,7 @@ def test_main_content_sections_with_heading_paths_and_anchor_links() -> None:
     for boilerplate in ("cookies", "Skip to main content", "Related pages", "Privacy notice", "All rights reserved", "Contact us"):
         assert boilerplate not in everything
     assert all(d.local_authority == "Demoshire" and d.status is LegalStatus.LOCAL for d in docs)
+    assert all(d.kind is PassageKind.OFFICIAL for d in docs)  # the publisher's own words
 
 
 def test_section_id_gives_the_anchor() -> None:

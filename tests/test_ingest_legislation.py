@@ -12,7 +12,7 @@ import pytest
 
 from assistant.errors import IngestError
 from assistant.ingest.legislation import load_legislation, parse_xml
-from assistant.models import LegalStatus
+from assistant.models import LegalStatus, PassageKind
 
 NS = (
     'xmlns="http://www.legislation.gov.uk/namespaces/legislation" '
@@ -129,6 +129,7 @@ def test_act_xml_subsections_refs_urls_and_heading_path() -> None:
     assert s42.title == "Making sure the help in a plan happens"
     assert s42.extra["heading"] == "Part 3 Young people with additional needs (test wording) > Plans > Making sure the help in a plan happens"
     assert s42.doc_id == "legislation/children-and-families-act-2014/s-42-2"
+    assert all(d.kind is PassageKind.OFFICIAL for d in docs.values())  # the publisher's own words
     s19 = docs["s.19"].text
     assert s19.splitlines() == [
         "When it acts under this Part a council must think about—",

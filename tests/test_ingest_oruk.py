@@ -14,7 +14,7 @@ from fixtures_ingest import BRISTOL, NORTH_LINCS, SHARED_ORUK, as_json, local_se
 from assistant.errors import IngestError
 from assistant.ingest.oruk import load_file, parse_services, service_records, staff_emails
 from assistant.ingest.oruk_live import fetch_services
-from assistant.models import LegalStatus
+from assistant.models import LegalStatus, PassageKind
 
 needs_shared = pytest.mark.skipif(not SHARED_ORUK.is_dir(), reason=f"the shared ORUK files are not here ({SHARED_ORUK})")
 
@@ -76,6 +76,7 @@ def test_oruk3_examples(name: str) -> None:
 def test_records_without_name_or_inactive_are_skipped_not_fatal() -> None:
     result = parse_services([{"id": "a", "name": " "}, oruk3_service(1), oruk3_service(2, status="defunct")], local_authority="Demoshire")
     assert [d.title for d in result.documents] == ["Test service 1"] and result.skipped == 2
+    assert result.documents[0].kind is PassageKind.OFFICIAL  # the directory's own record
 
 
 def test_bare_web_addresses_are_links_and_a_service_without_one_links_to_its_provider() -> None:

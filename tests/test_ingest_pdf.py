@@ -9,7 +9,7 @@ from fixtures_ingest import PARA_9_14, cop_layout_pdf, image_only_pdf
 
 from assistant.errors import IngestError
 from assistant.ingest.pdf import load_pdf
-from assistant.models import LegalStatus, Persona
+from assistant.models import LegalStatus, PassageKind, Persona
 
 COP = "SEND Code of Practice 2015"
 
@@ -29,6 +29,7 @@ def test_numbered_paragraphs_become_documents_with_refs_and_ids(cop_pdf: Path) -
     d = docs[3]
     assert d.doc_id == "pdf/send-code-of-practice-2015/9.14"
     assert d.source == COP and d.status is LegalStatus.STATUTORY_GUIDANCE
+    assert all(doc.kind is PassageKind.OFFICIAL for doc in docs)  # the publisher's own words
     assert d.text == PARA_9_14
     assert d.url == "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25"
     from assistant.sources import format_citation

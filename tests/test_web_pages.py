@@ -33,6 +33,7 @@ from assistant.models import (
     AnswerStatus,
     Citation,
     LegalStatus,
+    PassageKind,
     Persona,
     Signpost,
 )
@@ -425,3 +426,30 @@ def test_letters_page_text_and_docx(client: TestClient) -> None:
     docx = client.post("/tools/letters", data={"template": "request_assessment", "format": "docx"})
     assert docx.headers["content-type"].startswith("application/vnd.openxmlformats") and docx.content[:2] == b"PK"
     assert client.post("/tools/letters", data={"template": "nope"}).status_code == 422
+
+
+def test_a_citation_says_whose_words_and_an_explainer_lists_its_basis(client: TestClient, services: FakeServices) -> None:
+    summary = Citation(
+        n=1, source="SEND Regulations 2014", ref="reg 5(1)", title="Decision whether to assess",
+        url="https://www.legislation.gov.uk/uksi/2014/1530/regulation/5", status=LegalStatus.LAW,
+        passage="The local authority must notify the parent within 6 weeks.", kind=PassageKind.SUMMARY,
+    )
+    explainer = Citation(
+        n=2, source="SEND Assistant explainers", ref="regulations/send-regs-reg-05-1-explained",
+        title="If the 6-week deadline is missed", url=None, status=LegalStatus.LAW,
+        passage="A council that misses the 6 weeks is in breach (SEND Regulations 2014, reg 5(4)).",
+        kind=PassageKind.EXPLAINER, basis=("SEND Regulations 2014, reg 5(4)", "IPSEA: https://www.ipsea.org.uk"),
+    )
+    services.pipeline.replies.append(cited_answer("Must decide. [1] Complain if late. [2]", citations=[summary, explainer]))
+    html = client.post("/", data={"message": "deadline?", "persona": "parent"}).text
+    assert "Summary of SEND Regs 2014 reg 5(1)" in html and 'class="force force-law">Law<' in html
+    assert "Our explanation: If the 6-week deadline is missed" in html
+    assert "Our explanation · based on law" in html and "Our explanation, not the words of the law" in html
+    assert '<a href="https://www.ipsea.org.uk">IPSEA</a>' in html and "SEND Regulations 2014, reg 5(4)" in html
+
+
+def test_about_page_explains_the_three_kinds_in_plain_words(client: TestClient) -> None:
+    text = client.get("/about").text
+    assert "Whose words you are reading" in text
+    for words in ("Official text", "Summary", "Our explanation", "based on law"):
+        assert words in text

@@ -5,7 +5,7 @@ national material plus the chosen local authority's) and returns LangChain `Docu
 passage text is the `page_content`; the citation travels in the metadata, so a chain can
 print "SEND Regulations 2014, reg 5(1)" without parsing anything:
 
-    {source, ref, title, url, status, local_authority, citation, score, chunk_id}
+    {source, ref, title, url, status, local_authority, citation, kind, label, force, basis, score, chunk_id}
 
     >>> retriever = SendRetriever.from_services(services, k=4, local_authority="Demoshire")  # doctest: +SKIP
     >>> docs = retriever.invoke("How long does the council have to decide?")                  # doctest: +SKIP
@@ -43,6 +43,10 @@ def to_document(passage: Passage) -> Document:
             "status": chunk.status.value,
             "local_authority": chunk.local_authority,
             "citation": chunk.citation_label,
+            "kind": chunk.kind.value,  # official | summary | explainer: whose words these are
+            "label": chunk.label,  # "Summary of CoP 9.14", "Our explanation: <title>"
+            "force": chunk.kind.force_label(chunk.status),  # "Law"; for an explainer "based on law"
+            "basis": list(chunk.basis),
             "score": float(passage.score),
             "chunk_id": chunk.chunk_id,
         },

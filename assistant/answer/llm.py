@@ -96,8 +96,9 @@ def build_messages(
         {
             "label": label,
             "citation": chunk.citation_label,
+            "kind": chunk.kind.plain,  # "official text", "our summary", "our explanation"
             "title": chunk.title,
-            "status": chunk.status.label,
+            "status": chunk.kind.force_label(chunk.status),
             "local_authority": chunk.local_authority or "",
             "text": chunk.text.strip(),
         }

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 
 from assistant import messages
 from assistant.answer.extractive import Selected
-from assistant.models import Chunk, Citation, LegalStatus, Persona
-from assistant.sources import format_citation, format_ref
+from assistant.models import Chunk, Citation, LegalStatus, PassageKind, Persona
 
 GROUPS = (
     (LegalStatus.LAW, "What the law says"),
@@ -24,6 +23,8 @@ GROUPS = (
     (LegalStatus.LOCAL, "Local information"),
     (LegalStatus.PROPOSAL, "Proposals — not law"),
 )
+EXPLAINED = "explained"  # the group of our explanations: never shown as what the law or guidance says
+EXPLAINED_HEADING = "Our explanation"
 
 # First-use expansions for the parent voice (reading age about 11: spell things out).
 ACRONYMS = {
@@ -81,24 +82,38 @@ def render(
 
 
 def sources_block(citations: Sequence[Citation]) -> str:
+    """The numbered sources, each saying whose words it is: "[1] Summary of CoP 9.14 — <title>
+    (Statutory guidance)", "[2] Our explanation: <title> (based on law)"."""
     lines = ["**Sources**"]
     for c in citations:
         checked = f", last checked {c.last_checked}" if c.last_checked else ""
-        lines.append(f"[{c.n}] {format_citation(c.source, c.ref)} — {c.title} ({c.status.label}{checked})")
+        if c.kind is PassageKind.EXPLAINER:
+            lines.append(f"[{c.n}] {c.label} ({c.force_label}{checked})")
+        else:
+            lines.append(f"[{c.n}] {c.label} — {c.title} ({c.force_label}{checked})")
     return "\n".join(lines)
+
+
+def _group(chunk: Chunk) -> LegalStatus | str:
+    """Where a sentence goes in the parent voice: by the legal force of its provision, except that
+    our explanations get their own group (their force is their basis's, not their own)."""
+    if chunk.kind is PassageKind.EXPLAINER and chunk.status not in (LegalStatus.PROPOSAL, LegalStatus.LOCAL):
+        return EXPLAINED
+    return chunk.status
 
 
 def _grouped(selected: Sequence[Selected], numbers: dict[str, int], *, local_authority: str | None) -> str:
     sections: list[str] = []
-    first_use = {}
+    first_use: dict[LegalStatus | str, int] = {}
     for i, item in enumerate(selected):
-        first_use.setdefault(item.chunk.status, i)
-    order = sorted(GROUPS, key=lambda g: (g[0] is LegalStatus.PROPOSAL, first_use.get(g[0], len(selected))))
-    for status, heading in order:
-        lines = [f"- {_clean(s.text)} [{numbers[s.chunk.chunk_id]}]" for s in selected if s.chunk.status is status]
+        first_use.setdefault(_group(item.chunk), i)
+    groups: list[tuple[LegalStatus | str, str]] = [*GROUPS, (EXPLAINED, EXPLAINED_HEADING)]
+    order = sorted(groups, key=lambda g: (g[0] is LegalStatus.PROPOSAL, first_use.get(g[0], len(selected))))
+    for group, heading in order:
+        lines = [f"- {_clean(s.text)} [{numbers[s.chunk.chunk_id]}]" for s in selected if _group(s.chunk) == group]
         if not lines:
             continue
-        if status is LegalStatus.LOCAL:
+        if group is LegalStatus.LOCAL:
             heading = f"Services and local information in {local_authority}" if local_authority else heading
         sections.append(f"**{heading}**\n" + "\n".join(lines))
     return "\n\n".join(sections)
@@ -114,18 +129,9 @@ def _adviser(selected: Sequence[Selected], numbers: dict[str, int]) -> str:
         sentences = by_chunk.pop(s.chunk.chunk_id, None)
         if sentences is None:
             continue
-        ref = format_ref(s.chunk.source, s.chunk.ref)
-        label = f"**{_short_source(s.chunk.source)} {ref}** ({s.chunk.status.label})"
+        label = f"**{s.chunk.label}** ({s.chunk.kind.force_label(s.chunk.status)})"
         lines.append(f"- {label}: {' '.join(sentences)} [{numbers[s.chunk.chunk_id]}]")
     return "\n".join(lines)
-
-
-def _short_source(source: str) -> str:
-    return {
-        "SEND Code of Practice 2015": "CoP",
-        "Children and Families Act 2014": "CAFA 2014",
-        "SEND Regulations 2014": "SEND Regs 2014",
-    }.get(source, source)
 
 
 def _clean(sentence: str) -> str:

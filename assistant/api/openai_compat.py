@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.api.deps import ServicesDep
 from assistant.api.schemas import MAX_MESSAGE_CHARS, ErrorOut, InvalidRequestOut
 from assistant.conversations import Turn
-from assistant.models import Answer, AnswerStatus, Persona
+from assistant.models import Answer, AnswerStatus, PassageKind, Persona
 from assistant.services import Services
 from assistant.sources import format_citation
 
@@ -160,7 +160,7 @@ def to_markdown(answer: Answer) -> str:
         parts.append("**Help and advice**\n" + "\n".join(f"- {line}" for line in lines))
     if answer.citations:
         notes = [
-            f"[^{c.n}]: " + " — ".join(x for x in (format_citation(c.source, c.ref), c.title, c.url) if x)
+            f"[^{c.n}]: " + " — ".join(x for x in (c.label, None if c.kind is PassageKind.EXPLAINER else c.title, c.url) if x)
             for c in answer.citations
         ]
         parts.append("\n".join(notes))
@@ -173,7 +173,8 @@ def _extras(answer: Answer) -> dict[str, Any]:
         "send_conversation_id": answer.conversation_id,
         "send_engine": answer.engine,
         "send_citations": [
-            {"n": c.n, "citation": format_citation(c.source, c.ref), "title": c.title, "url": c.url, "status": c.status.value}
+            {"n": c.n, "citation": format_citation(c.source, c.ref), "kind": c.kind.value, "label": c.label,
+             "title": c.title, "url": c.url, "status": c.status.value, "basis": list(c.basis)}
             for c in answer.citations
         ],
     }

@@ -142,8 +142,22 @@ def ref_label(source: str, ref: str) -> str:
 
 
 def cite_labels(citations: Any) -> dict[int, str]:
-    """n -> "SEND Regulations 2014, reg 5(1)" for an answer's citations."""
-    return {c.n: f"{c.source}, {ref_label(c.source, c.ref)}".rstrip(", ") for c in citations}
+    """n -> the citation's label ("Summary of SEND Regs 2014 reg 5(1)", "Our explanation: ...") for an answer's citations."""
+    return {c.n: c.label if getattr(c, "label", "") else f"{c.source}, {ref_label(c.source, c.ref)}".rstrip(", ") for c in citations}
+
+
+def basis_item(item: str) -> dict[str, str | None]:
+    """One item of an explainer's basis for the page: its words, and a link when it has one.
+
+    >>> basis_item("IPSEA: https://www.ipsea.org.uk")
+    {'text': 'IPSEA', 'url': 'https://www.ipsea.org.uk'}
+    >>> basis_item("SEND Regulations 2014, reg 5(1)")["url"] is None
+    True
+    """
+    name, sep, url = item.partition(": https://")
+    if sep and " " not in url:
+        return {"text": name.strip(), "url": safe_url("https://" + url)}
+    return {"text": item, "url": None}
 
 
 def long_date(value: date | None) -> str:
@@ -172,6 +186,7 @@ def make_templates(web_dir: Path) -> Jinja2Templates:
     env.filters["long_date"] = long_date
     env.filters["cite_labels"] = cite_labels
     env.filters["ref_label"] = lambda c: ref_label(c.source, c.ref)
+    env.filters["basis_item"] = basis_item
     env.globals["persona_labels"] = PERSONA_LABELS
     env.globals["feedback_reasons"] = list(FEEDBACK_REASONS.items())
     env.globals["nav_links"] = [("/", "Ask a question"), ("/about", "About")]

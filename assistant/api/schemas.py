@@ -37,6 +37,7 @@ class CitationOut(BaseModel):
     kind: PassageKind = Field(..., description="Whose words: official (the publisher's text, ingested), summary (ours, of one provision) or explainer (our explanation, resting on `basis`).")
     label: str = Field(..., description='How the page shows it: "CoP 9.14 (official text)", "Summary of s.36(8)", "Our explanation: ...".')
     basis: list[str] = Field(default_factory=list, description="For an explainer: the provisions, cases and guidance it rests on.")
+    force: str = Field("", description='The legal-force badge, which belongs to the provision: "Law", "Statutory guidance"; for our explanation the force of its basis, "based on law".')
 
 
 class SignpostOut(BaseModel):
@@ -63,7 +64,10 @@ class ChatResponse(BaseModel):
             conversation_id=answer.conversation_id,
             status=answer.status,
             answer=answer.text,
-            citations=[CitationOut(**{**c.__dict__, "basis": list(c.basis)}, label=c.label) for c in answer.citations],
+            citations=[
+                CitationOut(**{**c.__dict__, "basis": list(c.basis)}, label=c.label, force=c.force_label)
+                for c in answer.citations
+            ],
             signposts=[SignpostOut(name=s.name, url=s.url, phone=s.phone) for s in answer.signposts],
             notices=answer.notices,
             engine=answer.engine,

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.schemas import InvalidRequestOut
 from assistant.errors import InvalidInput
-from assistant.models import LegalStatus
+from assistant.models import LegalStatus, PassageKind, passage_label
 from assistant.tools.appeal_table import DecisionType
 from assistant.tools.appeals import AppealQuery, route_for
 from assistant.tools.events import KnownEvents, OrderType, TransferKind, UnopposedType
@@ -40,10 +40,13 @@ class CitationOut(BaseModel):
     url: str | None
     status: LegalStatus
     summary: str
+    kind: PassageKind = Field(PassageKind.SUMMARY, description="Always `summary`: the tool's plain-English summary of the provision, not its text.")
+    label: str = Field("", description='How the page shows it: "Summary of SEND Regs 2014 reg 5(1)".')
 
 
 def _cites(cites: Iterable[Cite]) -> list[CitationOut]:
-    return [CitationOut(source=c.source, ref=c.ref, title=c.label, url=c.url, status=c.status, summary=c.summary)
+    return [CitationOut(source=c.source, ref=c.ref, title=c.label, url=c.url, status=c.status, summary=c.summary,
+                        label=passage_label(PassageKind.SUMMARY, c.source, c.ref, c.label))
             for c in dict.fromkeys(cites)]
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, clean_text
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 
 NUMBERED = re.compile(r"^(\d{1,2}\.\d{1,3})\s+(.*)$", re.DOTALL)
 MIN_WORDS = 5
@@ -80,6 +80,7 @@ def load_docx(
                 url=url,
                 local_authority=local_authority,
                 extra={"heading": " > ".join(block.path)},
+                kind=PassageKind.OFFICIAL,  # the publisher's own words
             )
         )
     if not result.documents:

@@ -26,7 +26,7 @@ from lxml import html as lxml_html
 from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import clean_text
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 
 MIN_WORDS = 8
 
@@ -88,6 +88,7 @@ def parse_page(
                 url=f"{base}#{anchor}" if base and anchor else base,
                 local_authority=local_authority,
                 extra={"heading": " > ".join(section.path)},
+                kind=PassageKind.OFFICIAL,  # the publisher's own words
             )
         )
     if not documents:

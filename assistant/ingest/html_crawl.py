@@ -27,7 +27,7 @@ from lxml import etree
 
 from assistant.errors import IngestError
 from assistant.ingest.common import USER_AGENT, IngestResult, Progress
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 
 Parse = Callable[[bytes, str], list[Document]]
 
@@ -184,4 +184,14 @@ def _record(doc: Document) -> dict[str, Any]:
 
 
 def _documents(records: list[dict[str, Any]]) -> list[Document]:
-    return [Document(**{**r, "status": LegalStatus(r["status"]), "questions": tuple(r.get("questions") or ())}) for r in records]
+    return [
+        Document(**{
+            **r,
+            "status": LegalStatus(r["status"]),
+            "questions": tuple(r.get("questions") or ()),
+            "kind": PassageKind(r.get("kind") or PassageKind.OFFICIAL.value),
+            "basis": tuple(r.get("basis") or ()),
+            "next_steps": tuple(r.get("next_steps") or ()),
+        })
+        for r in records
+    ]

@@ -27,7 +27,7 @@ from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, clean_text
 from assistant.ingest.legislation_html import parse_html
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 from assistant.sources import LEGISLATION_URLS, canonical_source
 
 __all__ = ["load_legislation", "parse_xml", "parse_html", "Unit", "documents_from_units", "ref_prefix"]
@@ -99,6 +99,7 @@ def documents_from_units(units: list[Unit], *, source: str, status: LegalStatus,
                 status=status,
                 url=unit.url,
                 extra={"heading": " > ".join(p for p in unit.path if p)},
+                kind=PassageKind.OFFICIAL,  # the publisher's own words
             )
         )
     if not result.documents:

@@ -15,8 +15,11 @@ from urllib.parse import urlparse
 
 import yaml
 
+from assistant.cases import CaseList
 from assistant.errors import CorpusError
+from assistant.kind_rules import Rules, check_kind
 from assistant.models import Document, LegalStatus, PassageKind
+from assistant.provisions import KnownRefs
 from assistant.sources import canonical_source, parse_ref
 
 REQUIRED = ("source", "ref", "title", "status")
@@ -128,14 +131,21 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 
 
 def check_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:
-    """Validate the corpus beyond parsing: refs, urls, duplicates, proposals' dates."""
+    """Validate the corpus beyond parsing: refs, urls, duplicates, proposals' dates, and what
+    each kind of passage may say (`assistant.kind_rules`): known refs from corpus/refs.yaml,
+    cases from corpus/cases.yaml."""
     documents, problems = _load(corpus_dir)
+    try:
+        rules = Rules.for_documents(documents, refs=KnownRefs.load(corpus_dir), cases=CaseList.load(corpus_dir))
+    except (ValueError, yaml.YAMLError) as exc:
+        raise CorpusError(f"corpus lists: {exc}") from exc
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.doc_id in seen:
             problems.append(Problem(doc.doc_id, f"duplicate id (also {seen[doc.doc_id]})"))
         seen[doc.doc_id] = doc.doc_id
         problems.extend(_check_document(doc))
+        problems.extend(Problem(doc.doc_id, message) for message in check_kind(doc, rules))
     return documents, problems
 
 

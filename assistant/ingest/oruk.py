@@ -28,7 +28,7 @@ from typing import Any
 from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import EMAIL, IngestResult, clean_text, html_to_text, parse_date, remove_emails
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 
 STAFF_KEYS = {"pc_metadata", "assurer_email", "assured_by", "contacts"}
 INACTIVE = {"inactive", "defunct", "closed", "deleted"}
@@ -132,6 +132,7 @@ def _document(record: Record, name: str, doc_id: str, source: str, la: str, with
         url=url if url and not _has_withheld(url, withheld) else None,
         local_authority=la,
         extra=extra,
+        kind=PassageKind.OFFICIAL,  # the directory's own record of the service
     )
 
 

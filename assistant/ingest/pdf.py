@@ -23,7 +23,7 @@ from pathlib import Path
 from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, Progress, clean_text
-from assistant.models import Document, LegalStatus
+from assistant.models import Document, LegalStatus, PassageKind
 from assistant.sources import COP, COP_URL, canonical_source
 
 PARA = re.compile(r"^(\d{1,2})\.(\d{1,3})(?:\s+(.*))?$")
@@ -83,6 +83,7 @@ def load_pdf(
                 url=url,
                 local_authority=local_authority,
                 extra={"heading": " > ".join(para.path), "page": str(para.page)},
+                kind=PassageKind.OFFICIAL,  # the publisher's own words
             )
         )
     if orphans:

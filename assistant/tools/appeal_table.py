@@ -138,7 +138,7 @@ TABLE: dict[DecisionType, Row] = {
          Step("Complain to the council (social care) or the NHS body that commissions the health care."),
          _OMBUDSMAN_STEP, _JR_STEP, _ADVICE_STEP)),
     DecisionType.DISABILITY_DISCRIMINATION_SCHOOL: Row(
-        "A claim that a school discriminated against a disabled pupil goes to the Tribunal (admissions and permanent exclusions have their own panels).",
+        "A claim that a school discriminated against a disabled pupil goes to the Tribunal (a refused admission goes to an admission appeal panel instead; a permanent exclusion can also go to an independent review panel).",
         _SEN_ROUTES, DeadlineKind.DISCRIMINATION, False,
         "No mediation certificate is needed for a disability discrimination claim.",
         (L.EQA_SCH17_3, L.EQA_SCH17_4),

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant import sources as S
-from assistant.models import Citation, LegalStatus
+from assistant.models import Citation, LegalStatus, PassageKind
 
 LGA_1974 = "Local Government Act 1974"
 CPR = "Civil Procedure Rules"
@@ -64,6 +64,7 @@ def to_citations(cites: Iterable[Cite], *, start: int = 1) -> list[Citation]:
             seen[key] = Citation(
                 n=start + len(seen), source=cite.source, ref=cite.ref, title=cite.label,
                 url=cite.url, status=cite.status, passage=cite.summary,
+                kind=PassageKind.SUMMARY,  # our paraphrase of the provision, never its text
             )
     return list(seen.values())
 
@@ -138,7 +139,7 @@ S83_2 = _act("s.83(2)", "A 'young person' is someone over compulsory school age 
 # --- Tribunal rules, Equality Act, Education Act, Recommendations regs -----------------------
 RULE_20 = Cite(S.TRIBUNAL_RULES, "rule 20(1)(c)", "A special educational needs appeal must reach the Tribunal within 2 months after the written decision was sent, or within 1 month of the mediation certificate being issued if that is later.")
 RULE_12 = Cite(S.TRIBUNAL_RULES, "rule 12", "Time that ends on a non-working day runs to the next working day; for SEN appeals a deadline ending between 25 December and 1 January, or in August, moves to the first working day after 1 January or 31 August.")
-EQA_SCH17_3 = Cite(S.EQUALITY_ACT, "Sch 17 para 3", "A claim that a school's responsible body discriminated against a disabled pupil is made to the First-tier Tribunal (admissions and permanent exclusions go to the appeal and review panels instead).")
+EQA_SCH17_3 = Cite(S.EQUALITY_ACT, "Sch 17 para 3", "A claim that a school's responsible body discriminated against a disabled pupil is made to the First-tier Tribunal (claims about a refused admission go to an admission appeal panel instead; a permanent exclusion claim can go to the Tribunal as well as to an independent review panel).")
 EQA_SCH17_4 = Cite(S.EQUALITY_ACT, "Sch 17 para 4", "A disability discrimination claim must be brought within 6 months starting with the date of the conduct (extended by 3 months if conciliation starts in time); the Tribunal may hear a late claim.")
 RECS_REGS_4_5 = Cite(S.RECS_REGS, "regs 4-5", "In an appeal under s.51(2)(b) to (f) the Tribunal may also make non-binding recommendations about the health and social care needs and provision in a plan; there is no appeal about health or social care alone.")
 EA_508B = Cite(S.EDUCATION_ACT, "s.508B", "The council must make free travel arrangements for eligible children of compulsory school age; disputes go through the council's review process, not the SEND Tribunal.")
