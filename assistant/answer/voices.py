@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from assistant import messages
 from assistant.answer.bank import strip_refs
-from assistant.answer.render import _short_source, expand_acronyms
+from assistant.answer.render import expand_acronyms
 from assistant.models import Chunk, LegalStatus, Persona
-from assistant.sources import format_ref
+from assistant.sources import short_citation
 
 Cited = tuple[str, Chunk]
 
@@ -116,9 +116,7 @@ def _caseworker(draft: Draft, cite) -> tuple[str, str, list[str], str]:  # type:
 
 
 def _pinpoint(chunk: Chunk) -> str:
-    if not chunk.ref:
-        return _short_source(chunk.source)
-    return f"{_short_source(chunk.source)} {format_ref(chunk.source, chunk.ref)}"
+    return short_citation(chunk.source, chunk.ref)
 
 
 def _end(sentence: str) -> str:
@@ -138,7 +136,7 @@ def pinpoints_of(basis: Sequence[str], limit: int = 4) -> list[str]:
     for item in basis:
         source, _, ref = item.rpartition(", ")
         if source and ref:
-            out.append(f"{_short_source(source)} {format_ref(source, ref)}")
+            out.append(short_citation(source, ref))
         if len(out) >= limit:
             break
     return out
