@@ -71,7 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Si
     import uvicorn
     from conftest import SMALL_CORPUS, write_corpus
 
-    from assistant.api import stream
     from assistant.api.app import create_app
     from assistant.config import Settings
     from assistant.services import build_services, run_index
@@ -85,7 +84,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Si
     run_index(settings, embedder)
     services = build_services(settings, embedder=embedder)
     services.ensure_ready()
-    stream.DELTA_PAUSE_S = 0.05  # slow enough to see the pieces arrive
 
     pages = root / "council"
     pages.mkdir()

@@ -73,12 +73,6 @@ def strip_sources_block(text: str) -> str:
     return _SOURCES_BLOCK.sub("", text)
 
 
-def plain_pieces(text: str) -> list[str]:
-    """Split an answer into sentence-sized pieces whose concatenation is the text itself."""
-    pieces = re.findall(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n+|$)\s*", text)
-    return [p for p in pieces if p]
-
-
 def safe_colour(value: str | None) -> str | None:
     """A #rgb or #rrggbb colour, or None: nothing else may reach a style attribute."""
     if value and _COLOUR.match(value.strip()):

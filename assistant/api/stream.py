@@ -3,9 +3,14 @@
 The body is a ChatRequest. Events, in order:
 
     event: meta   data: {"conversation_id": "…", "status": "answered", "turn": 2}
-    event: delta  data: {"text": "…"}        (sentence-sized pieces; joined they are the answer)
+    event: delta  data: {"text": "…"}        (joined, the deltas are exactly the answer)
     event: html   data: {"html": "<article …>"}   (the turn as the page renders it; for /static/app.js)
     event: done   data: {…the ChatResponse…}
+
+The default (extractive) engine has the whole answer at once, so it is sent at once, as one
+delta, with no pause: the stream is never slower than POST /api/chat. Only a backend that
+produces text in increments could send more than one delta (none does yet), and clients must
+not rely on the number of deltas, only on their joined text.
 
 Validation errors and an unavailable index are reported before the stream starts, as the
 same JSON 422 / 503 as POST /api/chat.
@@ -13,7 +18,6 @@ same JSON 422 / 503 as POST /api/chat.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
@@ -25,13 +29,10 @@ from fastapi.responses import StreamingResponse
 from assistant.api.chat import ask
 from assistant.api.deps import ServicesDep
 from assistant.api.pages import base_context, record_turn, templates
-from assistant.api.rendering import plain_pieces, render_fragment
+from assistant.api.rendering import render_fragment
 from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
 
 router = APIRouter(prefix="/api", tags=["chat"])
-
-DELTA_PAUSE_S = 0.02  # paces the pieces so a reader sees the answer arrive; 0 in tests is fine
-
 
 def sse(event: str, data: Any) -> str:
     """One Server-Sent Event; JSON data keeps newlines inside the answer safe."""
@@ -66,9 +67,7 @@ async def chat_stream(
 
     async def events() -> AsyncIterator[str]:
         yield sse("meta", {"conversation_id": response.conversation_id, "status": response.status.value, "turn": turn.number})
-        for piece in plain_pieces(response.answer):
-            yield sse("delta", {"text": piece})
-            await asyncio.sleep(DELTA_PAUSE_S)
+        yield sse("delta", {"text": response.answer})  # the whole answer is ready: send it now
         yield sse("html", {"html": html})
         yield sse("done", response.model_dump(mode="json"))
 
