@@ -133,7 +133,9 @@ def test_home_page_template_context_and_landmarks(client: TestClient) -> None:
         assert landmark in html
     assert html.count("<h1") == 1
     assert '<label for="message">' in html and '<label for="persona">' in html and '<label for="local_authority">' in html
-    assert 'aria-live="polite"' in html and 'id="transcript"' in html
+    assert 'id="transcript"' in html and 'action="/#latest"' in html  # a no-JS answer opens at the newest answer
+    assert "Information, not legal advice. Please don't include names or other personal details." in html
+    assert 'aria-describedby="message-hint message-privacy"' in html
 
 
 def test_about_page_reads_retention_and_says_what_is_kept(client: TestClient) -> None:
@@ -177,7 +179,7 @@ def test_no_js_errors_are_tied_to_the_field(client: TestClient, message: str, er
     assert page.status_code == 422
     html = page.text
     assert error in html and "There is a problem" in html and '<a href="#message">' in html
-    assert 'aria-describedby="message-hint message-error"' in html and 'aria-invalid="true"' in html
+    assert 'aria-describedby="message-hint message-privacy message-error"' in html and 'aria-invalid="true"' in html
     assert page.context["error"]  # type: ignore[attr-defined]
     assert html.startswith("<!doctype html>") and "<title>Error:" in html
 
@@ -345,7 +347,7 @@ def test_embed_page_is_compact_and_keeps_its_council(client: TestClient, service
     html = page.text
     assert page.context["layout"] == "embed" and "<nav" not in html  # type: ignore[attr-defined]
     assert 'name="fixed_local_authority" value="North Lincolnshire"' in html
-    assert 'href="/embed/theme.css?colour=ffdd00"' in html and 'action="/embed"' in html
+    assert 'href="/embed/theme.css?colour=ffdd00"' in html and 'action="/embed#latest"' in html
     answered = client.post("/embed", data={"message": "hi", "fixed_local_authority": "North Lincolnshire", "colour": "#ffdd00"})
     assert services.pipeline.calls[-1]["local_authority"] == "North Lincolnshire"
     assert 'target="_blank"' in answered.text and "(opens in a new tab)" in answered.text

@@ -58,11 +58,12 @@ async def chat_stream(
 ) -> StreamingResponse:
     answer = await run_in_threadpool(ask, services, body)
     response = ChatResponse.from_answer(answer)
-    turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response)
     la = body.local_authority or ""
+    turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response,
+                                   local_authority=la or None)
     html = render_fragment(templates(request), "_partials/turn.html", {
         **base_context(layout=layout, colour=colour), "turn": turn, "persona": body.persona.value,
-        "local_authority": la, "fixed_local_authority": la if layout == "embed" else "",
+        "local_authority": la, "fixed_local_authority": la if layout == "embed" else "", "latest": False,
     })
 
     async def events() -> AsyncIterator[str]:
