@@ -398,24 +398,52 @@ def test_tools_pages_are_in_the_navigation(client: TestClient) -> None:
 
 
 def test_deadlines_page_results_and_errors(client: TestClient) -> None:
-    page = client.post("/tools/deadlines", data={"request_received": "2026-01-05", "transfer_kind": ""})
+    page = client.post("/tools/deadlines", data={"request_received": "2026-01-05", "transfer_kind": ""})  # ISO still works
     assert page.status_code == 200 and page.template.name == "tools/deadlines.html"  # type: ignore[attr-defined]
     assert "Your deadlines" in page.text and "16 February 2026" in page.text  # 6 weeks after 5 January
     assert 'class="force force-law">Law<' in page.text and "reg 5(1)" in page.text
-    bad = client.post("/tools/deadlines", data={"request_received": "2026-02-31"})
+    bad = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "31",
+                                                "request_received-month": "2", "request_received-year": "2026"})
     assert bad.status_code == 422 and "Enter a real date" in bad.text
-    assert 'aria-describedby="request_received-error" aria-invalid="true"' in bad.text
+    assert 'aria-describedby="request_received-hint request_received-error"' in bad.text
+    assert 'id="request_received" name="request_received-day" inputmode="numeric" autocomplete="off" value="31" aria-invalid="true"' in bad.text
     assert '<a href="#request_received">' in bad.text
+    partial = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "5",
+                                                    "request_received-year": "2026"})
+    assert partial.status_code == 422 and "The date must include a month" in partial.text
     future = client.post("/tools/deadlines", data={"request_received": "2999-01-01"})
     assert future.status_code == 422 and "after today" in future.text
     assert client.post("/tools/deadlines", data={}).status_code == 422
+    missing = client.post("/tools/deadlines", data={"situation": "assessment", "assessment_decision-day": "1",
+                                                    "assessment_decision-month": "2", "assessment_decision-year": "2026"})
+    assert missing.status_code == 422 and "Enter the date the council got the request for an EHC" in missing.text
+
+
+def test_deadlines_page_asks_one_question_then_only_what_that_rule_needs(client: TestClient) -> None:
+    first = client.get("/tools/deadlines").text
+    assert "What has happened?" in first and first.count('type="radio"') >= 10 and 'class="date-input"' not in first
+    assert 'method="get"' in first and "enter them all on one page" in first
+    assessment = client.get("/tools/deadlines", params={"situation": "assessment"}).text
+    assert assessment.count('class="date-input"') == 2 and 'type="date"' not in assessment
+    assert "The council got the request for an EHC needs assessment" in assessment
+    assert 'action="/tools/deadlines#result"' in assessment  # without JavaScript the page opens at the result
+    assert client.get("/tools/deadlines", params={"situation": "all"}).text.count('class="date-input"') > 20
+    assert "Choose what you want to check" in client.get("/tools/deadlines", params={"situation": "nope"}).text
+    page = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "5",
+                                                 "request_received-month": "jan", "request_received-year": "2026"})
+    html = page.text
+    assert page.status_code == 200 and "16 February 2026" in html
+    assert html.index('id="result"') < html.index('<form method="post"')  # the result comes first
+    assert 'name="request_received-month" inputmode="numeric" autocomplete="off" value="jan"' in html
 
 
 def test_appeal_page(client: TestClient) -> None:
     missing = client.post("/tools/appeal", data={})
     assert missing.status_code == 422 and 'aria-describedby="decision-error"' in missing.text
-    page = client.post("/tools/appeal", data={"decision": "plan_contents", "sections": ["B", "I"], "decision_date": "2026-01-05"})
-    assert page.status_code == 200 and "First-tier Tribunal" in page.text
+    page = client.post("/tools/appeal", data={"decision": "plan_contents", "sections": ["B", "I"], "decision_date-day": "5",
+                                              "decision_date-month": "1", "decision_date-year": "2026"})
+    assert page.status_code == 200 and "First-tier Tribunal" in page.text and "5 March 2026" in page.text
+    assert page.text.index('id="result"') < page.text.index('<form method="post"')
     assert 'value="B" checked' in page.text and 'value="F" checked' not in page.text
 
 
