@@ -272,8 +272,9 @@
     window.parent.postMessage({ type: "send-assistant:height", height: height }, "*");
   }
 
-  function start() {
-    enhance(document);
+  /* Where a page opens: an error summary, a cited passage, a tool's result, the newest answer or a
+     thank-you takes focus. After "load": the browser's own jump to a #fragment would take it back. */
+  function land() {
     var errors = $(".error-summary");
     var result = $(".tool-result");
     if (errors) { focusOn(errors); }
@@ -281,6 +282,12 @@
     else if (result) { focusOn($("h2", result) || result); }
     else if (location.hash === "#latest" && $("#latest")) { focusOn($("#latest").parentNode.querySelector(".turn-heading")); }
     else if (location.hash && /-feedback$/.test(location.hash)) { focusOn(document.getElementById(location.hash.slice(1)), "center"); }
+  }
+
+  function start() {
+    enhance(document);
+    if (document.readyState === "complete") { setTimeout(land, 0); }
+    else { window.addEventListener("load", function () { setTimeout(land, 0); }); }
     if (window.ResizeObserver) { new ResizeObserver(reportHeight).observe(document.body); }
     reportHeight();
   }
