@@ -227,6 +227,10 @@
         if (name === "meta") {
           var hidden = $("input[name=conversation_id]", form);
           hidden.value = data.conversation_id;
+        } else if (name === "reset") {
+          preview.textContent = "";  /* the final answer replaces what was streamed so far */
+        } else if (name === "error") {
+          throw new Error(data.detail || "stream error");
         } else if (name === "delta") {
           preview.textContent += data.text.replace(/\*\*/g, "");
         } else if (name === "html") {
