@@ -200,6 +200,37 @@ def test_safeguarding_urgent_help_comes_first(client: TestClient, services: Fake
     assert turn.index('class="urgent"') < turn.index("turn-extras")
 
 
+def test_an_answer_with_a_lead_comes_first_and_folds_the_law(client: TestClient, services: FakeServices) -> None:
+    lead = cited_answer("**What the law says**\n\n- The council must decide within 6 weeks. [1][1]")
+    lead.lead = "Yes. You can ask the council yourself.\n\nA letter is enough."
+    lead.next_steps = ["Write to the SEN team.", "Keep a copy. [1]"]
+    lead.law = "**What the law says**\n\n- The council must decide within 6 weeks. [1]"
+    services.pipeline.replies.append(lead)
+    html = client.post("/", data={"message": "Can I ask myself?"}).text
+    turn = html[html.index('id="turn-1"'):]
+    assert turn.index("Yes. You can ask the council yourself.") < turn.index("What you can do next") < turn.index("The law behind this")
+    assert "<p>Yes. You can ask the council yourself.</p><p>A letter is enough.</p>" in turn
+    assert '<details class="law" id="t1-law">' in turn and "<h3 class=\"answer-heading\">What the law says</h3>" in turn
+    assert '[1]<span class="visually-hidden"> source: reg 5(1) (official text)</span></a>' in turn  # labelled by `label`
+    assert "<span class=\"cite-label\">reg 5(1) (official text)</span>" in turn
+    assert 'Answer 1<span class="visually-hidden">:</span></span> <span class="turn-q">Can I ask myself?</span>' in turn
+
+
+def test_talk_to_a_person_on_every_answer(client: TestClient, services: FakeServices) -> None:
+    html = client.post("/", data={"message": "hello"}).text
+    people = html[html.index('class="people"'):html.index("turn-actions")]
+    assert "Find your local SENDIASS" in people and "Book a call with IPSEA&#39;s advice line" in people
+    assert 'href="tel:08088083555">Call 0808 808 3555' in people and "Monday to Friday, 9.30am to 5pm" in people
+    assert "Your local SENDIASS" not in people  # the answer's own national signpost is not listed twice
+    wales = Answer(status=AnswerStatus.OUT_OF_SCOPE, text="This is about Wales.",
+                   signposts=[Signpost(name="SNAP Cymru", url="https://www.snapcymru.org")])
+    services.pipeline.replies.append(wales)
+    html = client.post("/", data={"message": "Wales?", "conversation_id": "c001"}).text
+    people = html[html.index('id="t2-people"') - 60:]
+    people = people[:people.index("turn-actions")]
+    assert "SNAP Cymru" in people and "IPSEA" not in people  # IPSEA advises on the law in England only
+
+
 # --- escaping -----------------------------------------------------------------------------
 
 
