@@ -111,7 +111,10 @@ _PEOPLE: dict[tuple[str | None, str | None], tuple[Contact, ...]] = {}
 def people_to_talk_to(services: Services, local_authority: str | None) -> tuple[Contact, ...]:
     """The "Talk to a person" list for a council, from the index's Local Offer passages (cached per build)."""
     index = services.index
-    key = (getattr(index, "build", None), (local_authority or "").casefold() or None)
+    build = getattr(index, "build", None)
+    if not build:  # no index loaded (yet): the national services, not cached
+        return tuple(talk_to_a_person(getattr(index, "chunks", None) or [], local_authority))
+    key = (build, (local_authority or "").casefold() or None)
     if key not in _PEOPLE:
         if len(_PEOPLE) > 256:
             _PEOPLE.clear()
