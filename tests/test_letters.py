@@ -87,6 +87,17 @@ def test_docx_opens_with_headings(template: str) -> None:
     assert FULL[template]["council_name"] in body
 
 
+@pytest.mark.parametrize("template", sorted(SPECS))
+def test_docx_is_a4_with_uk_margins_and_a_title(template: str) -> None:
+    letter = render_letter(template, FULL[template], today=TODAY)
+    document = Document(io.BytesIO(to_docx(letter)))
+    for section in document.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, not US Letter
+        margins = (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin)
+        assert [round(m.mm) for m in margins] == [25, 25, 25, 25]
+    assert document.core_properties.title == letter.title and document.core_properties.author == "SEND Assistant"
+
+
 def test_caseworker_letters_are_marked_draft() -> None:
     for template, spec in SPECS.items():
         letter = render_letter(template, {}, today=TODAY)

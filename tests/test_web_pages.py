@@ -134,7 +134,9 @@ def test_home_page_template_context_and_landmarks(client: TestClient) -> None:
         assert landmark in html
     assert html.count("<h1") == 1
     assert '<label for="message">' in html and '<label for="persona">' in html and '<label for="local_authority">' in html
-    assert 'aria-live="polite"' in html and 'id="transcript"' in html
+    assert 'id="transcript"' in html and 'action="/#latest"' in html  # a no-JS answer opens at the newest answer
+    assert "Information, not legal advice. Please don't include names or other personal details." in html
+    assert 'aria-describedby="message-hint message-privacy"' in html
 
 
 def test_about_page_reads_retention_and_says_what_is_kept(client: TestClient) -> None:
@@ -178,7 +180,7 @@ def test_no_js_errors_are_tied_to_the_field(client: TestClient, message: str, er
     assert page.status_code == 422
     html = page.text
     assert error in html and "There is a problem" in html and '<a href="#message">' in html
-    assert 'aria-describedby="message-hint message-error"' in html and 'aria-invalid="true"' in html
+    assert 'aria-describedby="message-hint message-privacy message-error"' in html and 'aria-invalid="true"' in html
     assert page.context["error"]  # type: ignore[attr-defined]
     assert html.startswith("<!doctype html>") and "<title>Error:" in html
 
@@ -197,6 +199,37 @@ def test_safeguarding_urgent_help_comes_first(client: TestClient, services: Fake
     assert 'href="tel:999"' in main and 'href="tel:08001111"' in main
     turn = main[main.index('id="turn-1"'):]
     assert turn.index('class="urgent"') < turn.index("turn-extras")
+
+
+def test_an_answer_with_a_lead_comes_first_and_folds_the_law(client: TestClient, services: FakeServices) -> None:
+    lead = cited_answer("**What the law says**\n\n- The council must decide within 6 weeks. [1][1]")
+    lead.lead = "Yes. You can ask the council yourself.\n\nA letter is enough."
+    lead.next_steps = ["Write to the SEN team.", "Keep a copy. [1]"]
+    lead.law = "**What the law says**\n\n- The council must decide within 6 weeks. [1]"
+    services.pipeline.replies.append(lead)
+    html = client.post("/", data={"message": "Can I ask myself?"}).text
+    turn = html[html.index('id="turn-1"'):]
+    assert turn.index("Yes. You can ask the council yourself.") < turn.index("What you can do next") < turn.index("The law behind this")
+    assert "<p>Yes. You can ask the council yourself.</p><p>A letter is enough.</p>" in turn
+    assert '<details class="law" id="t1-law">' in turn and "<h3 class=\"answer-heading\">What the law says</h3>" in turn
+    assert '[1]<span class="visually-hidden"> source: reg 5(1) (official text)</span></a>' in turn  # labelled by `label`
+    assert "<span class=\"cite-label\">reg 5(1) (official text)</span>" in turn
+    assert 'Answer 1<span class="visually-hidden">:</span></span> <span class="turn-q">Can I ask myself?</span>' in turn
+
+
+def test_talk_to_a_person_on_every_answer(client: TestClient, services: FakeServices) -> None:
+    html = client.post("/", data={"message": "hello"}).text
+    people = html[html.index('class="people"'):html.index("turn-actions")]
+    assert "Find your local SENDIASS" in people and "Book a call with IPSEA&#39;s advice line" in people
+    assert 'href="tel:08088083555">Call 0808 808 3555' in people and "Monday to Friday, 9.30am to 5pm" in people
+    assert "Your local SENDIASS" not in people  # the answer's own national signpost is not listed twice
+    wales = Answer(status=AnswerStatus.OUT_OF_SCOPE, text="This is about Wales.",
+                   signposts=[Signpost(name="SNAP Cymru", url="https://www.snapcymru.org")])
+    services.pipeline.replies.append(wales)
+    html = client.post("/", data={"message": "Wales?", "conversation_id": "c001"}).text
+    people = html[html.index('id="t2-people"') - 60:]
+    people = people[:people.index("turn-actions")]
+    assert "SNAP Cymru" in people and "IPSEA" not in people  # IPSEA advises on the law in England only
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -346,7 +379,7 @@ def test_embed_page_is_compact_and_keeps_its_council(client: TestClient, service
     html = page.text
     assert page.context["layout"] == "embed" and "<nav" not in html  # type: ignore[attr-defined]
     assert 'name="fixed_local_authority" value="North Lincolnshire"' in html
-    assert 'href="/embed/theme.css?colour=ffdd00"' in html and 'action="/embed"' in html
+    assert 'href="/embed/theme.css?colour=ffdd00"' in html and 'action="/embed#latest"' in html
     answered = client.post("/embed", data={"message": "hi", "fixed_local_authority": "North Lincolnshire", "colour": "#ffdd00"})
     assert services.pipeline.calls[-1]["local_authority"] == "North Lincolnshire"
     assert 'target="_blank"' in answered.text and "(opens in a new tab)" in answered.text
@@ -397,24 +430,52 @@ def test_tools_pages_are_in_the_navigation(client: TestClient) -> None:
 
 
 def test_deadlines_page_results_and_errors(client: TestClient) -> None:
-    page = client.post("/tools/deadlines", data={"request_received": "2026-01-05", "transfer_kind": ""})
+    page = client.post("/tools/deadlines", data={"request_received": "2026-01-05", "transfer_kind": ""})  # ISO still works
     assert page.status_code == 200 and page.template.name == "tools/deadlines.html"  # type: ignore[attr-defined]
     assert "Your deadlines" in page.text and "16 February 2026" in page.text  # 6 weeks after 5 January
     assert 'class="force force-law">Law<' in page.text and "reg 5(1)" in page.text
-    bad = client.post("/tools/deadlines", data={"request_received": "2026-02-31"})
+    bad = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "31",
+                                                "request_received-month": "2", "request_received-year": "2026"})
     assert bad.status_code == 422 and "Enter a real date" in bad.text
-    assert 'aria-describedby="request_received-error" aria-invalid="true"' in bad.text
+    assert 'aria-describedby="request_received-hint request_received-error"' in bad.text
+    assert 'id="request_received" name="request_received-day" inputmode="numeric" autocomplete="off" value="31" aria-invalid="true"' in bad.text
     assert '<a href="#request_received">' in bad.text
+    partial = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "5",
+                                                    "request_received-year": "2026"})
+    assert partial.status_code == 422 and "The date must include a month" in partial.text
     future = client.post("/tools/deadlines", data={"request_received": "2999-01-01"})
     assert future.status_code == 422 and "after today" in future.text
     assert client.post("/tools/deadlines", data={}).status_code == 422
+    missing = client.post("/tools/deadlines", data={"situation": "assessment", "assessment_decision-day": "1",
+                                                    "assessment_decision-month": "2", "assessment_decision-year": "2026"})
+    assert missing.status_code == 422 and "Enter the date the council got the request for an EHC" in missing.text
+
+
+def test_deadlines_page_asks_one_question_then_only_what_that_rule_needs(client: TestClient) -> None:
+    first = client.get("/tools/deadlines").text
+    assert "What has happened?" in first and first.count('type="radio"') >= 10 and 'class="date-input"' not in first
+    assert 'method="get"' in first and "enter them all on one page" in first
+    assessment = client.get("/tools/deadlines", params={"situation": "assessment"}).text
+    assert assessment.count('class="date-input"') == 2 and 'type="date"' not in assessment
+    assert "The council got the request for an EHC needs assessment" in assessment
+    assert 'action="/tools/deadlines#result"' in assessment  # without JavaScript the page opens at the result
+    assert client.get("/tools/deadlines", params={"situation": "all"}).text.count('class="date-input"') > 20
+    assert "Choose what you want to check" in client.get("/tools/deadlines", params={"situation": "nope"}).text
+    page = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "5",
+                                                 "request_received-month": "jan", "request_received-year": "2026"})
+    html = page.text
+    assert page.status_code == 200 and "16 February 2026" in html
+    assert html.index('id="result"') < html.index('<form method="post"')  # the result comes first
+    assert 'name="request_received-month" inputmode="numeric" autocomplete="off" value="jan"' in html
 
 
 def test_appeal_page(client: TestClient) -> None:
     missing = client.post("/tools/appeal", data={})
     assert missing.status_code == 422 and 'aria-describedby="decision-error"' in missing.text
-    page = client.post("/tools/appeal", data={"decision": "plan_contents", "sections": ["B", "I"], "decision_date": "2026-01-05"})
-    assert page.status_code == 200 and "First-tier Tribunal" in page.text
+    page = client.post("/tools/appeal", data={"decision": "plan_contents", "sections": ["B", "I"], "decision_date-day": "5",
+                                              "decision_date-month": "1", "decision_date-year": "2026"})
+    assert page.status_code == 200 and "First-tier Tribunal" in page.text and "5 March 2026" in page.text
+    assert page.text.index('id="result"') < page.text.index('<form method="post"')
     assert 'value="B" checked' in page.text and 'value="F" checked' not in page.text
 
 

@@ -9,6 +9,10 @@ This is the only module that imports LangChain chat models. `LangChainGenerator`
    without a label handed out, or not supported by the passage they cite, are removed;
 4. frames what is left for the persona and returns it with the chunks its ``[n]`` cite.
 
+Given `on_text`, the model's reply is streamed: each time it finishes a line, the lines so far
+are checked and framed, and what that adds to the answer is passed to `on_text` (a stream that
+shows nothing unchecked; see `_stream_checked`). The returned text is the same either way.
+
 A timeout or any client error becomes `BackendUnavailable` here, once, so the pipeline falls
 back to the extractive composer and tells the user. So does a reply with no supported sentence.
 A reply of ``NO_ANSWER`` (the sources do not answer the question) returns no text, and the
@@ -33,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +117,7 @@ class LangChainGenerator:
     """Writes an answer with a chat model; only sentences grounded in their cited passage survive."""
 
     name = "llm"
+    streams = True  # it can pass the answer on in increments, as the model writes it
 
     def __init__(self, model: BaseChatModel, *, label: str = "the writing model", prompts_dir: Path = PROMPTS_DIR) -> None:
         self.model = model
@@ -147,14 +152,17 @@ class LangChainGenerator:
             raise ConfigError(f"llm_backend must be 'openai' or 'ollama' to build a writing model, got {settings.llm_backend!r}")
         return cls(model, label=f"{settings.llm_backend} model {settings.llm_model!r}")
 
-    def generate(self, question: str, passages: Sequence[Passage], *, persona: Persona) -> tuple[str, list[Chunk]]:
+    def generate(self, question: str, passages: Sequence[Passage], *, persona: Persona,
+                 on_text: Callable[[str], None] | None = None) -> tuple[str, list[Chunk]]:
         labels = grounding.label_passages(passages)
         prompt = build_messages(self.env, question, labels, persona=persona)
         try:
-            reply = self.model.invoke(prompt)
+            if on_text is None:
+                text = _text(self.model.invoke(prompt))
+            else:
+                text = self._stream_checked(prompt, labels, persona=persona, on_text=on_text)
         except CLIENT_ERRORS as exc:
             raise BackendUnavailable(f"{self.label} did not answer: {type(exc).__name__}: {exc}") from exc
-        text = _text(reply)
         if text.strip().strip(".").upper() == NO_ANSWER:
             logger.info("%s found no answer in %d passages", self.label, len(labels))
             return "", []
@@ -167,17 +175,45 @@ class LangChainGenerator:
         return frame(checked, persona=persona), checked.chunks
 
 
-def frame(checked: grounding.Checked, *, persona: Persona) -> str:
-    """The checked sentences in the persona's frame. Every fixed sentence comes from code."""
+    def _stream_checked(self, prompt: list[BaseMessage], labels: Mapping[str, Chunk], *, persona: Persona,
+                        on_text: Callable[[str], None]) -> str:
+        """Stream the reply; pass on what each finished line adds to the checked, framed answer.
+
+        Only whole lines are checked (a sentence and its labels are complete by then), and only
+        text that extends what was already passed on is sent, so nothing unchecked is shown and
+        nothing shown is taken back, unless the final answer differs (the caller then resets).
+        """
+        written, sent = "", ""
+        for chunk in self.model.stream(prompt):
+            written += _text(chunk)
+            lines = written[: written.rfind("\n") + 1]
+            if not lines.strip():
+                continue
+            checked = grounding.check(lines, labels)
+            if not checked.kept:
+                continue
+            partial = frame(checked, persona=persona, final=False)
+            if len(partial) > len(sent) and partial.startswith(sent):
+                on_text(partial[len(sent):])
+                sent = partial
+        return written
+
+
+def frame(checked: grounding.Checked, *, persona: Persona, final: bool = True) -> str:
+    """The checked sentences in the persona's frame. Every fixed sentence comes from code.
+
+    `final=False` leaves out what only the whole answer can say (the proposal warning, how many
+    sentences were left out): the frame of an answer still being written.
+    """
     parts: list[str] = []
     if persona is Persona.CASEWORKER:
         parts.append(DRAFT_MARK)
     elif persona is Persona.PARENT:
         parts.append(messages.PARENT_LEAD)
     parts.append(checked.text)
-    if any(c.status is LegalStatus.PROPOSAL for c in checked.chunks):
+    if final and any(c.status is LegalStatus.PROPOSAL for c in checked.chunks):
         parts.append(f"> **Proposal, not law.** {messages.ANSWER_PROPOSAL_WARNING}")
-    if checked.dropped:
+    if final and checked.dropped:
         parts.append(LEFT_OUT_NOTE.format(count=len(checked.dropped)))
     text = "\n\n".join(parts)
     return expand_acronyms(text) if persona is Persona.PARENT else text

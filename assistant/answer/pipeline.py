@@ -47,11 +47,16 @@ _RIGHTS = re.compile(r"\b(can appeal|right of appeal|mediation adviser|mediation
 
 
 class Generator(Protocol):
-    """An optional LLM composer: writes an answer from labelled passages, or raises BackendUnavailable."""
+    """An optional LLM composer: writes an answer from labelled passages, or raises BackendUnavailable.
+
+    One that `streams` passes each increment of its final text to `on_text` as it is written.
+    """
 
     name: str
+    streams: bool
 
-    def generate(self, question: str, passages: Sequence[Passage], *, persona: Persona) -> tuple[str, list[Chunk]]: ...
+    def generate(self, question: str, passages: Sequence[Passage], *, persona: Persona,
+                 on_text: Callable[[str], None] | None = None) -> tuple[str, list[Chunk]]: ...
 
 
 @dataclass
@@ -79,6 +84,7 @@ class Context:
     next_steps: list[str] = field(default_factory=list)
     law: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    on_text: Callable[[str], None] | None = None  # gets a streaming generator's increments
 
     stopped: bool = False
 
@@ -135,7 +141,9 @@ class Pipeline:
         local_authority: str | None = None,
         conversation_id: str | None = None,
         today: date | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Answer:
+        """The answer; a generator that streams passes its text to `on_text` as it writes it."""
         cid = conversation_id or uuid.uuid4().hex
         ctx = Context(
             message=message,
@@ -144,6 +152,7 @@ class Pipeline:
             conversation_id=cid,
             history=self.conversations.history(cid),
             today=today or date.today(),
+            on_text=on_text,
         )
         for step in STEPS:
             started = time.perf_counter()
@@ -278,7 +287,9 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
     if pipe.generator is not None:
         try:
             question = redact(ctx.query).text  # nothing personal leaves for an LLM backend
-            text, chunks = pipe.generator.generate(question, ctx.passages, persona=ctx.persona)
+            stream = ctx.on_text if getattr(pipe.generator, "streams", False) else None
+            text, chunks = (pipe.generator.generate(question, ctx.passages, persona=ctx.persona, on_text=stream)
+                            if stream else pipe.generator.generate(question, ctx.passages, persona=ctx.persona))
             ctx.text, ctx.chunks, ctx.engine = text, chunks, pipe.generator.name
             return
         except BackendUnavailable:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
@@ -12,13 +14,16 @@ from assistant.models import Answer
 router = APIRouter(prefix="/api", tags=["chat"])
 
 
-def ask(services: ServicesDep, request: ChatRequest) -> Answer:
+def ask(services: ServicesDep, request: ChatRequest, on_text: Callable[[str], None] | None = None) -> Answer:
+    """The pipeline's answer; `on_text` (for a generator that streams) gets its text as it is written."""
     pipeline = services.ensure_ready()
+    extra = {"on_text": on_text} if on_text is not None else {}
     return pipeline.answer(
         request.message,
         persona=request.persona,
         local_authority=request.local_authority or services.settings.default_local_authority,
         conversation_id=request.conversation_id,
+        **extra,
     )
 
 

@@ -124,6 +124,5 @@ async def feedback_form(
         await run_in_threadpool(store_feedback, services, body)
     except ConversationNotFound:
         return render_chat(request, chat_context(services, **base, turns=turns, problem=NOT_FOUND), status_code=404)
-    context = chat_context(services, **base, turns=with_feedback(turns, number, sent=True),
-                           notice="Thank you. We have your feedback.")
+    context = chat_context(services, **base, turns=with_feedback(turns, number, sent=True))
     return render_chat(request, context)

@@ -23,6 +23,7 @@ from assistant.api.chat import ask
 from assistant.api.deps import ServicesDep
 from assistant.api.rendering import accent_colours, safe_colour
 from assistant.api.schemas import MAX_MESSAGE_CHARS, ChatRequest, ChatResponse
+from assistant.contacts import Contact, talk_to_a_person
 from assistant.errors import BackendUnavailable, IndexMissing
 from assistant.models import AnswerStatus, Persona
 from assistant.services import Services
@@ -46,6 +47,7 @@ class TurnView:
     response: ChatResponse
     feedback: str | None = None  # "sent" once feedback on this answer was stored
     feedback_error: str | None = None
+    people: tuple[Contact, ...] = ()  # "Talk to a person": the council's SENDIASS and SEN team, IPSEA, Contact
 
 
 class Transcripts:
@@ -92,13 +94,32 @@ def templates(request: Request) -> Jinja2Templates:
     return found
 
 
-def record_turn(request: Request, services: Services, *, question: str, response: ChatResponse) -> TurnView:
+def record_turn(request: Request, services: Services, *, question: str, response: ChatResponse,
+                local_authority: str | None = None) -> TurnView:
     """Number the new turn from the conversation store and remember it (with the stored, redacted question)."""
     history = services.conversations.history(response.conversation_id, limit=_MAX_HISTORY)
     number = max(len(history), 1)
     stored = history[-1].question if history else ""
-    transcripts(request).add(response.conversation_id, TurnView(number, stored, response))
-    return TurnView(number, question, response)
+    people = people_to_talk_to(services, local_authority or services.settings.default_local_authority)
+    transcripts(request).add(response.conversation_id, TurnView(number, stored, response, people=people))
+    return TurnView(number, question, response, people=people)
+
+
+_PEOPLE: dict[tuple[str | None, str | None], tuple[Contact, ...]] = {}
+
+
+def people_to_talk_to(services: Services, local_authority: str | None) -> tuple[Contact, ...]:
+    """The "Talk to a person" list for a council, from the index's Local Offer passages (cached per build)."""
+    index = services.index
+    build = getattr(index, "build", None)
+    if not build:  # no index loaded (yet): the national services, not cached
+        return tuple(talk_to_a_person(getattr(index, "chunks", None) or [], local_authority))
+    key = (build, (local_authority or "").casefold() or None)
+    if key not in _PEOPLE:
+        if len(_PEOPLE) > 256:
+            _PEOPLE.clear()
+        _PEOPLE[key] = tuple(talk_to_a_person(getattr(index, "chunks", None) or [], local_authority))
+    return _PEOPLE[key]
 
 
 def local_authorities(services: Services) -> list[str]:
@@ -252,7 +273,8 @@ async def _ask(
     except (IndexMissing, BackendUnavailable):
         return render_chat(request, {**context, "problem": NOT_READY}, status_code=503)
     response = ChatResponse.from_answer(answer)
-    turn = await run_in_threadpool(record_turn, request, services, question=message, response=response)
+    turn = await run_in_threadpool(record_turn, request, services, question=message, response=response,
+                                   local_authority=form["local_authority"] or None)
     turns = [t for t in earlier if t.number != turn.number] + [turn]
     return render_chat(request, chat_context(services, **form, turns=turns, conversation_id=response.conversation_id))
 

@@ -1,11 +1,14 @@
-"""One explicit Jinja2 environment for the web pages: autoescape on, StrictUndefined.
+r"""One explicit Jinja2 environment for the web pages: autoescape on, StrictUndefined.
 
-Filters turn an answer's Markdown into safe HTML with its [n] markers linked to the cited
-passage of the same turn; `render_fragment` renders a partial (one chat turn) for the
-streaming endpoint, so the page and the stream share one template.
+Filters turn an answer's Markdown into safe HTML: a paragraph that is only a short bold
+label ("**What the law says**") becomes a real heading, and each group of [n] markers
+("[1][2]") becomes one link to the cited passages of the same turn (one tab stop, one
+target to tap). `render_fragment` renders a partial (one chat turn) for the streaming
+endpoint, so the page and the stream share one template.
 
-    >>> print(answer_html("Duty. [1]", prefix="t", labels={1: "reg 5"}))
-    <p>Duty. <a class="cite" href="#t-cite-1" data-cite="t-cite-1">[1]<span class="visually-hidden"> source: reg 5</span></a></p>
+    >>> print(answer_html("**What the law says**\n\nDuty. [1][2]", prefix="t", labels={1: "reg 5", 2: "s.36"}))
+    <h3 class="answer-heading">What the law says</h3>
+    <p>Duty. <a class="cite" href="#t-cite-1" data-cite="t-cite-1 t-cite-2">[1, 2]<span class="visually-hidden"> sources: reg 5; s.36</span></a></p>
     <BLANKLINE>
 """
 
@@ -27,6 +30,10 @@ from assistant.sources import format_ref
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False})
 _MARKER = re.compile(r"\[(\d{1,2})\]")
+_MARKER_RUN = re.compile(r"\[\d{1,2}\](?:[ \t]*\[\d{1,2}\])*")
+# A paragraph that is only a short bold label, and one that opens with "**Label:**" and goes on.
+_BOLD_LABEL = re.compile(r"<p><strong>([^<.!?]{1,60})</strong></p>")
+_LABEL_LEAD = re.compile(r"<p><strong>([^<.!?]{1,60}):</strong>\s+(?=\S)(.)")
 # The pipeline appends a plain "**Sources**" list; the page shows the citations richly instead.
 _SOURCES_BLOCK = re.compile(r"^\*\*Sources\*\*[ \t]*\n(?:\[\d{1,2}\][^\n]*(?:\n|$))+", re.MULTILINE)
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -52,31 +59,52 @@ def markdown_html(text: str) -> Markup:
     return answer_html(text, prefix="", labels={})
 
 
-def answer_html(text: str, *, prefix: str, labels: Mapping[int, str]) -> Markup:
-    """An answer's Markdown as HTML: raw HTML escaped, [n] linked to its passage in this turn."""
+def answer_html(text: str, *, prefix: str, labels: Mapping[int, str], heading_level: int = 3) -> Markup:
+    """An answer's Markdown as HTML: raw HTML escaped, bold labels made headings, [n] groups linked."""
     html = _MD.render(strip_sources_block(text) if labels else text)
+    html = _BOLD_LABEL.sub(lambda m: f'<h{heading_level} class="answer-heading">{m.group(1)}</h{heading_level}>', html)
+    html = _LABEL_LEAD.sub(lambda m: f'<h{heading_level} class="answer-heading">{m.group(1)}</h{heading_level}>\n<p>'
+                           f"{m.group(2)[:1].upper()}{m.group(2)[1:]}", html)
+    return Markup(link_citations(html, prefix=prefix, labels=labels))  # noqa: S704 - markdown-it escaped all text
+
+
+def inline_html(text: str, *, prefix: str, labels: Mapping[int, str]) -> Markup:
+    """One line of Markdown (a next step) as inline HTML, its [n] groups linked."""
+    return Markup(link_citations(_MD.renderInline(text), prefix=prefix, labels=labels))  # noqa: S704
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text (an answer's lead) as escaped paragraphs, one per blank-line-separated block."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text or "") if b.strip()]
+    return Markup("".join(f"<p>{escape(b)}</p>" for b in blocks))  # noqa: S704 - every block is escaped
+
+
+def link_citations(html: str, *, prefix: str, labels: Mapping[int, str]) -> str:
+    """Each run of [n] markers in rendered HTML becomes one link naming every source in it.
+
+    Numbers that are not this answer's citations stay as text (only when `labels` is given).
+    """
     anchor = f"{prefix}-cite-" if prefix else "cite-"
 
     def link(match: re.Match[str]) -> str:
-        n = int(match.group(1))
-        label = labels.get(n)
-        if labels and label is None:
-            return match.group(0)  # a number that is not one of this answer's citations
-        hidden = f'<span class="visually-hidden"> source: {escape(label)}</span>' if label else ""
-        return f'<a class="cite" href="#{anchor}{n}" data-cite="{anchor}{n}">[{n}]{hidden}</a>'
+        numbers = list(dict.fromkeys(int(n) for n in _MARKER.findall(match.group(0))))
+        known = [n for n in numbers if not labels or n in labels]
+        if not known:
+            return match.group(0)  # numbers that are not this answer's citations
+        names = [labels[n] for n in known if labels.get(n)]
+        noun = "source" if len(known) == 1 else "sources"
+        hidden = f'<span class="visually-hidden"> {noun}: {escape("; ".join(names))}</span>' if names else ""
+        targets = " ".join(f"{anchor}{n}" for n in known)
+        shown = ", ".join(str(n) for n in known)
+        others = "".join(f" [{n}]" for n in numbers if n not in known)  # not this answer's: left as text
+        return f'<a class="cite" href="#{anchor}{known[0]}" data-cite="{targets}">[{shown}]{hidden}</a>{others}'
 
-    return Markup(_MARKER.sub(link, html))  # noqa: S704 - markdown-it escaped all text (html disabled)
+    return _MARKER_RUN.sub(link, html)
 
 
 def strip_sources_block(text: str) -> str:
     """Remove the plain-text "**Sources**" list; the page renders the citations itself."""
     return _SOURCES_BLOCK.sub("", text)
-
-
-def plain_pieces(text: str) -> list[str]:
-    """Split an answer into sentence-sized pieces whose concatenation is the text itself."""
-    pieces = re.findall(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n+|$)\s*", text)
-    return [p for p in pieces if p]
 
 
 def safe_colour(value: str | None) -> str | None:
@@ -160,6 +188,36 @@ def basis_item(item: str) -> dict[str, str | None]:
     return {"text": item, "url": None}
 
 
+def heading_question(question: str, limit: int = 90) -> str:
+    """The question as an answer's heading shows it: one line of text, cut at a word near `limit`.
+
+    >>> heading_question("how long do they have   to decide?")
+    'how long do they have to decide?'
+    >>> len(heading_question("word " * 40)) <= 91
+    True
+    """
+    text = " ".join(question.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def letter_blocks(text: str) -> list[tuple[str, str]]:
+    r"""A letter's text as ("heading" | "paragraph", text): a title underlined with hyphens is a heading.
+
+    >>> letter_blocks("Request\n-------\n\nDear Sir")
+    [('heading', 'Request'), ('paragraph', 'Dear Sir')]
+    """
+    out = []
+    for block in (b.strip("\n") for b in text.split("\n\n")):
+        lines = block.split("\n")
+        if len(lines) == 2 and lines[1].strip() and set(lines[1].strip()) == {"-"}:
+            out.append(("heading", lines[0].strip()))
+        elif block.strip():
+            out.append(("paragraph", block))
+    return out
+
+
 def long_date(value: date | None) -> str:
     """3 March 2026 (no leading zero), the way GOV.UK writes dates."""
     return f"{value.day} {value:%B %Y}" if value else ""
@@ -180,6 +238,10 @@ def make_templates(web_dir: Path) -> Jinja2Templates:
     )
     env.filters["markdown"] = markdown_html
     env.filters["answer_html"] = lambda text, prefix, labels: answer_html(text, prefix=prefix, labels=labels)
+    env.filters["inline_html"] = lambda text, prefix, labels: inline_html(text, prefix=prefix, labels=labels)
+    env.filters["paragraphs"] = paragraphs
+    env.filters["heading_question"] = heading_question
+    env.filters["letter_blocks"] = letter_blocks
     env.filters["tel"] = tel
     env.filters["field_label"] = field_label
     env.filters["safe_url"] = safe_url

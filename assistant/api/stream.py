@@ -3,9 +3,18 @@
 The body is a ChatRequest. Events, in order:
 
     event: meta   data: {"conversation_id": "…", "status": "answered", "turn": 2}
-    event: delta  data: {"text": "…"}        (sentence-sized pieces; joined they are the answer)
+    event: delta  data: {"text": "…"}        (joined, the deltas are exactly the answer)
     event: html   data: {"html": "<article …>"}   (the turn as the page renders it; for /static/app.js)
     event: done   data: {…the ChatResponse…}
+
+Honest streaming: the default (extractive) engine has the whole answer at once, so it is sent
+at once, as one delta, with no pause; the stream is never slower than POST /api/chat. Only a
+writing model that streams (the optional LLM backend) sends more than one delta, each as soon
+as the model has written and the grounding check has passed another line. Then `meta` comes
+first with `status` and `turn` null (known at `done`), and in the rare case where the final
+answer is not what was streamed so far (the model failed mid-way and the extractive answer
+replaced it), an `event: reset` says to drop the text so far; the deltas after the last reset,
+joined, are the answer. Clients must not rely on the number of deltas, only on their joined text.
 
 Validation errors and an unavailable index are reported before the stream starts, as the
 same JSON 422 / 503 as POST /api/chat.
@@ -15,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -25,12 +36,12 @@ from fastapi.responses import StreamingResponse
 from assistant.api.chat import ask
 from assistant.api.deps import ServicesDep
 from assistant.api.pages import base_context, record_turn, templates
-from assistant.api.rendering import plain_pieces, render_fragment
+from assistant.api.rendering import render_fragment
 from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
+from assistant.services import Services
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["chat"])
-
-DELTA_PAUSE_S = 0.02  # paces the pieces so a reader sees the answer arrive; 0 in tests is fine
 
 
 def sse(event: str, data: Any) -> str:
@@ -55,24 +66,79 @@ async def chat_stream(
     layout: Annotated[Literal["full", "embed"], Query(description="How the html event is rendered")] = "full",
     colour: Annotated[str, Query(max_length=7)] = "",
 ) -> StreamingResponse:
-    answer = await run_in_threadpool(ask, services, body)
-    response = ChatResponse.from_answer(answer)
-    turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response)
-    la = body.local_authority or ""
-    html = render_fragment(templates(request), "_partials/turn.html", {
-        **base_context(layout=layout, colour=colour), "turn": turn, "persona": body.persona.value,
-        "local_authority": la, "fixed_local_authority": la if layout == "embed" else "",
-    })
-
-    async def events() -> AsyncIterator[str]:
-        yield sse("meta", {"conversation_id": response.conversation_id, "status": response.status.value, "turn": turn.number})
-        for piece in plain_pieces(response.answer):
-            yield sse("delta", {"text": piece})
-            await asyncio.sleep(DELTA_PAUSE_S)
-        yield sse("html", {"html": html})
-        yield sse("done", response.model_dump(mode="json"))
-
+    pipeline = await run_in_threadpool(services.ensure_ready)  # an unready index is a 503 before the stream
+    if getattr(getattr(pipeline, "generator", None), "streams", False):
+        events = _written_as_it_goes(request, services, body, layout, colour)
+    else:  # the answer, and any error, before the first byte: errors keep their JSON 503
+        answer = await run_in_threadpool(ask, services, body)
+        response = ChatResponse.from_answer(answer)
+        turn, html = await _turn_html(request, services, body, response, layout, colour)
+        events = _ready_at_once(response, turn, html)
     return StreamingResponse(
-        events(), media_type="text/event-stream",
+        events, media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def _ready_at_once(response: ChatResponse, turn: int, html: str) -> AsyncIterator[str]:
+    """The default engine: the whole answer exists before the first event, so it goes as one delta."""
+    yield sse("meta", {"conversation_id": response.conversation_id, "status": response.status.value, "turn": turn})
+    yield sse("delta", {"text": response.answer})  # the whole answer is ready: send it now
+    yield sse("html", {"html": html})
+    yield sse("done", response.model_dump(mode="json"))
+
+
+async def _written_as_it_goes(request: Request, services: Services, body: ChatRequest, layout: str,
+                              colour: str) -> AsyncIterator[str]:
+    """A writing model that streams: each checked increment goes out as the model writes it."""
+    body = body.model_copy(update={"conversation_id": body.conversation_id or uuid.uuid4().hex})
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+    def on_text(piece: str) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, ("delta", piece))
+
+    def work() -> None:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, ("answer", ask(services, body, on_text)))
+        except Exception as exc:  # noqa: BLE001 - the stream has started: report it as an event
+            loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
+
+    worker = asyncio.ensure_future(run_in_threadpool(work))
+    yield sse("meta", {"conversation_id": body.conversation_id, "status": None, "turn": None})
+    sent = ""
+    while True:
+        kind, value = await queue.get()
+        if kind == "delta":
+            sent += value
+            yield sse("delta", {"text": value})
+        elif kind == "error":
+            logger.error("streamed answer failed: %s: %s", type(value).__name__, value)
+            yield sse("error", {"detail": "The assistant could not finish this answer. Please try again."})
+            return
+        else:
+            break
+    await worker
+    response = ChatResponse.from_answer(value)
+    if response.answer.startswith(sent):
+        if len(response.answer) > len(sent):
+            yield sse("delta", {"text": response.answer[len(sent):]})  # the sources and next steps
+    else:
+        yield sse("reset", {})  # the final answer is not what was streamed: start again
+        yield sse("delta", {"text": response.answer})
+    _, html = await _turn_html(request, services, body, response, layout, colour)
+    yield sse("html", {"html": html})
+    yield sse("done", response.model_dump(mode="json"))
+
+
+async def _turn_html(request: Request, services: Services, body: ChatRequest, response: ChatResponse,
+                     layout: str, colour: str) -> tuple[int, str]:
+    """Record the turn; its number and its HTML as the page shows it."""
+    la = body.local_authority or ""
+    turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response,
+                                   local_authority=la or None)
+    html = render_fragment(templates(request), "_partials/turn.html", {
+        **base_context(layout=layout, colour=colour), "turn": turn, "persona": body.persona.value,
+        "local_authority": la, "fixed_local_authority": la if layout == "embed" else "", "latest": False,
+    })
+    return turn.number, html

@@ -2,7 +2,11 @@
 
 Each page turns its form into the tools router's request model and calls the same route
 function as POST /api/deadlines, /api/appeal-route and /api/letters, so the pages and the
-API cannot disagree. Bad input is shown next to the field it belongs to.
+API cannot disagree. Bad input is shown next to the field it belongs to. Dates are three boxes
+(day, month, year; see `date_fields`). A result comes first on the page, above the form that
+made it, and the form posts to `#result`, so the person lands on it with or without JavaScript.
+The deadlines page asks one question first (what happened?) and then only the dates that
+situation's rules need (`deadline_form`).
 """
 
 from __future__ import annotations
@@ -14,69 +18,22 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from assistant.api import tools_routes as api
+from assistant.api.date_fields import read_date, with_parts
+from assistant.api.deadline_form import (
+    CHOICES,
+    EVENT_GROUPS,
+    FIELD_LABELS,
+    OPTIONAL_HINTS,
+    SITUATION_LABELS,
+    SITUATIONS,
+    required_field,
+    situation_fields,
+)
 from assistant.api.pages import base_context, templates
 from assistant.tools.appeal_table import DecisionType
-from assistant.tools.events import OrderType, TransferKind, UnopposedType
 
 router = APIRouter(prefix="/tools", include_in_schema=False)
 
-# (heading, open?, [(field, label, kind)]) — kind: date | year | choice name
-EVENT_GROUPS: list[tuple[str, bool, list[tuple[str, str, str]]]] = [
-    ("Asking for an assessment and getting a plan", True, [
-        ("request_received", "The council got the request for an EHC needs assessment", "date"),
-        ("assessment_decision", "The council told you whether it would assess", "date"),
-        ("advice_requested", "A service (for example health) got the council's request for advice", "date"),
-        ("draft_plan_served", "The council sent you the draft EHC plan", "date"),
-        ("final_plan_issued", "The council sent you the final EHC plan", "date"),
-    ]),
-    ("Reviews and changes to a plan", False, [
-        ("plan_made", "The EHC plan was first made", "date"),
-        ("last_review", "The last annual review", "date"),
-        ("review_meeting", "The annual review meeting (this can be a date to come)", "date"),
-        ("review_decision", "The council told you its decision after the review", "date"),
-        ("amendment_notice", "The council sent you the changes it wants to make to the plan", "date"),
-        ("amended_plan_issued", "The council sent you the changed plan", "date"),
-    ]),
-    ("Decisions, mediation and appeals", False, [
-        ("decision_notice", "The council sent you a decision you can appeal", "date"),
-        ("mediation_declined", "You told the mediation adviser you do not want mediation", "date"),
-        ("mediation_requested", "You told the council you want mediation", "date"),
-        ("mediation_held", "Mediation finished", "date"),
-        ("mediation_agreement", "You made a written agreement at mediation", "date"),
-        ("certificate_issued", "You got a mediation certificate", "date"),
-        ("cease_notice", "The council told you it will stop (cease) the plan", "date"),
-    ]),
-    ("After an appeal to the tribunal", False, [
-        ("tribunal_order", "The tribunal made its order", "date"),
-        ("order_type", "What the tribunal ordered", "order_type"),
-        ("la_not_opposing", "The council told the tribunal it will not fight the appeal", "date"),
-        ("unopposed_type", "What that appeal was about", "unopposed_type"),
-    ]),
-    ("Moving to a new school or college", False, [
-        ("transfer_year", "The year of the move (for example 2027)", "year"),
-        ("transfer_kind", "Which move", "transfer_kind"),
-        ("post16_transfer_date", "The date of a move between colleges or sixth forms after 16", "date"),
-    ]),
-    ("Disability discrimination", False, [
-        ("discrimination_conduct", "The school did the thing you are complaining about", "date"),
-    ]),
-]
-CHOICES: dict[str, list[tuple[str, str]]] = {
-    "order_type": [
-        (OrderType.ASSESS, "Carry out an assessment"), (OrderType.MAKE_PLAN, "Make an EHC plan"),
-        (OrderType.AMEND_PROVISION, "Change the needs or support in the plan"),
-        (OrderType.AMEND_SCHOOL_ONLY, "Change only the school or college named"),
-        (OrderType.CONTINUE_PLAN, "Keep the plan"), (OrderType.CEASE_PLAN, "Stop the plan"),
-    ],
-    "unopposed_type": [
-        (UnopposedType.ASSESSMENT, "A refusal to assess or re-assess"),
-        (UnopposedType.PLAN_CONTENTS, "What the plan says, or a refusal to change it"),
-    ],
-    "transfer_kind": [
-        (TransferKind.SCHOOL, "Between schools (for example primary to secondary)"),
-        (TransferKind.POST16, "From school to a college or sixth form after 16"),
-    ],
-}
 DECISIONS: list[tuple[str, str]] = [
     (DecisionType.REFUSE_ASSESSMENT, "The council refused to carry out an EHC needs assessment"),
     (DecisionType.REFUSE_PLAN, "After assessing, the council decided not to make an EHC plan"),
@@ -103,9 +60,22 @@ DEADLINE_CHOICES = {
     "review_decision": "Deciding after an annual review", "review_amended_plan": "Sending the changed plan after a review",
     "amended_plan": "Sending the changed (amended) plan", "mediation_arranged": "Arranging mediation",
 }
-_LONG_FIELDS = {"reasons", "evidence", "comments_b", "comments_f", "other_comments", "explanation", "action_plan",
+_LONG_FIELDS = {"parent_address", "reasons", "evidence", "comments_b", "comments_f", "other_comments", "explanation", "action_plan",
                 "decision_summary"}
 _PLAIN_ERRORS = {"date": "Enter a real date", "year": "Enter a year, for example 2027"}
+
+
+def read_dates(form: dict[str, str], names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """ISO dates for the date fields among `names`, and what is wrong with the others."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name in names:
+        iso, error = read_date(form, name)
+        if error:
+            errors[name] = error
+        elif iso:
+            values[name] = iso
+    return values, errors
 
 
 def field_errors(exc: ValidationError, kinds: dict[str, str]) -> dict[str, str]:
@@ -134,32 +104,50 @@ async def tools_index(request: Request) -> HTMLResponse:
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-async def deadlines_page(request: Request) -> HTMLResponse:
-    return _page(request, "tools/deadlines.html", _deadline_context({}))
+async def deadlines_page(request: Request, situation: str | None = None) -> HTMLResponse:
+    """First what happened (one question), then that situation's dates."""
+    if situation is not None and situation not in SITUATION_LABELS and situation != "all":
+        return _page(request, "tools/deadlines.html",
+                     _deadline_context("", {}, errors={"situation": "Choose what you want to check"}))
+    return _page(request, "tools/deadlines.html", _deadline_context(situation or "", {}))
 
 
 @router.post("/deadlines", response_class=HTMLResponse)
 async def deadlines_post(request: Request) -> HTMLResponse:
     form = {k: str(v).strip() for k, v in (await request.form()).items() if str(v).strip()}
-    kinds = {name: kind for _, _, fields in EVENT_GROUPS for name, _, kind in fields}
-    values = {k: v for k, v in form.items() if k in kinds}
-    try:
-        body = api.DeadlinesRequest.model_validate({"events": values})
-    except ValidationError as exc:
-        return _page(request, "tools/deadlines.html", _deadline_context(form, errors=field_errors(exc, kinds)), 422)
-    if not values:
-        return _page(request, "tools/deadlines.html",
-                     _deadline_context(form, errors={"request_received": "Enter at least one date"}), 422)
+    situation = form.get("situation", "all")
+    situation = situation if situation in SITUATION_LABELS else "all"
+    asked = [name for name, _, _ in situation_fields(situation)]
+    dates = [name for name in asked if FIELD_LABELS[name][1] == "date"]
+    values, errors = read_dates(form, dates)
+    values.update({name: form[name] for name in asked if name not in dates and name in form})
+    form = with_parts(form, dates)
+    if not errors:
+        try:
+            body = api.DeadlinesRequest.model_validate({"events": values})
+        except ValidationError as exc:
+            errors = field_errors(exc, {name: kind for name, (_, kind) in FIELD_LABELS.items()})
+    needed = required_field(situation)
+    if not errors and (not values or (needed and needed not in values)):
+        first = needed or asked[0]
+        label = FIELD_LABELS[first][0]
+        errors = {first: f"Enter the date {label[:1].lower()}{label[1:]}" if FIELD_LABELS[first][1] == "date"
+                  else "Enter at least one date"}
+    if errors:
+        return _page(request, "tools/deadlines.html", _deadline_context(situation, form, errors=errors), 422)
     result, problem = _call(api.deadlines, body)
-    return _page(request, "tools/deadlines.html", _deadline_context(form, result=result, problem=problem),
+    return _page(request, "tools/deadlines.html", _deadline_context(situation, form, result=result, problem=problem),
                  422 if problem else 200)
 
 
-def _deadline_context(form: dict[str, str], *, errors: dict[str, str] | None = None, result: Any = None,
-                      problem: str | None = None) -> dict[str, Any]:
+def _deadline_context(situation: str, form: dict[str, str], *, errors: dict[str, str] | None = None,
+                      result: Any = None, problem: str | None = None) -> dict[str, Any]:
     errors = errors or {}
-    open_groups = {heading for heading, _, fields in EVENT_GROUPS if any(n in form or n in errors for n, _, _ in fields)}
-    return {"groups": EVENT_GROUPS, "choices": CHOICES, "form": form, "errors": errors, "result": result,
+    open_groups = {heading for heading, _, fields in EVENT_GROUPS
+                   if any(n in errors or any(k.startswith(n) for k in form) for n, _, _ in fields)}
+    return {"situation": situation, "situations": SITUATIONS, "situation_label": SITUATION_LABELS.get(situation, ""),
+            "fields": situation_fields(situation) if situation else [], "optional_hints": OPTIONAL_HINTS,
+            "groups": EVENT_GROUPS, "choices": CHOICES, "form": form, "errors": errors, "result": result,
             "problem": problem, "states": STATES, "open_groups": open_groups}
 
 
@@ -174,13 +162,16 @@ async def appeal_post(request: Request) -> HTMLResponse:
     form: dict[str, Any] = {k: str(v).strip() for k, v in raw.items() if k != "sections" and str(v).strip()}
     form["sections"] = [s for s in raw.getlist("sections") if s in {"B", "F", "I"}]
     kinds = {"decision_date": "date", "certificate_date": "date", "decision": "choice"}
+    dates, date_errors = read_dates(form, ["decision_date", "certificate_date"])
+    form = with_parts(form, ["decision_date", "certificate_date"])
     if not form.get("decision"):
-        return _page(request, "tools/appeal.html",
-                     _appeal_context(form, errors={"decision": "Choose what the decision was about"}), 422)
+        date_errors = {"decision": "Choose what the decision was about", **date_errors}
+    if date_errors:
+        return _page(request, "tools/appeal.html", _appeal_context(form, errors=date_errors), 422)
     try:
         body = api.AppealRequest.model_validate({
-            "decision": form["decision"], "sections": form["sections"], "decision_date": form.get("decision_date"),
-            "certificate_date": form.get("certificate_date"), "young_person": form.get("young_person") == "yes",
+            "decision": form["decision"], "sections": form["sections"], "decision_date": dates.get("decision_date"),
+            "certificate_date": dates.get("certificate_date"), "young_person": form.get("young_person") == "yes",
         })
     except ValidationError as exc:
         return _page(request, "tools/appeal.html", _appeal_context(form, errors=field_errors(exc, kinds)), 422)
@@ -208,10 +199,16 @@ async def letters_post(request: Request) -> Response:
     spec = next((t for t in api.letter_templates() if t.id == template), None)
     if spec is None:
         return _page(request, "tools/letters.html", _letter_context("", {}, problem="Choose a letter"), 422)
-    form = {f.name: str(raw.get(f.name, "")).strip() for f in spec.fields}
+    typed = {k: str(v).strip() for k, v in raw.items()}
+    date_names = [f.name for f in spec.fields if f.kind == "date"]
+    dates, errors = read_dates(typed, date_names)
+    form = with_parts(typed, date_names)
+    fields = {f.name: (dates.get(f.name) if f.kind == "date" else typed.get(f.name)) or None for f in spec.fields}
     wants_docx = raw.get("format") == "docx"
+    if errors:
+        return _page(request, "tools/letters.html", _letter_context(template, form, errors=errors), 422)
     try:
-        body = api.LetterRequest(template=template, fields={k: v or None for k, v in form.items()})
+        body = api.LetterRequest(template=template, fields=fields)
     except ValidationError:
         return _page(request, "tools/letters.html", _letter_context(template, form, problem="Check the form"), 422)
     result, problem = _call(api.letter, body, request, "docx" if wants_docx else "json")
@@ -222,13 +219,13 @@ async def letters_post(request: Request) -> Response:
 
 
 def _letter_context(template: str, form: dict[str, str], *, result: Any = None,
-                    problem: str | None = None) -> dict[str, Any]:
+                    problem: str | None = None, errors: dict[str, str] | None = None) -> dict[str, Any]:
     specs = api.letter_templates()
     chosen = next((t for t in specs if t.id == template), None)
     options = {f.name: [(o, DEADLINE_CHOICES.get(o, o.replace("_", " ").capitalize())) for o in f.options]
                for f in (chosen.fields if chosen else [])}
     return {"specs": specs, "chosen": chosen, "form": form, "result": result, "problem": problem,
-            "long_fields": _LONG_FIELDS, "options": options}
+            "long_fields": _LONG_FIELDS, "options": options, "errors": errors or {}}
 
 
 def install(app: FastAPI) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import jinja2
 from docx import Document
+from docx.shared import Mm
 
 from assistant.errors import InvalidInput
 from assistant.tools.deadlines import fmt
@@ -34,6 +35,9 @@ from assistant.tools.letter_specs import SPECS, LetterField, LetterSpec
 TEMPLATE_DIR = Path(__file__).parent / "letter_templates"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DRAFT_MARK = "DRAFT — for officer review"
+# A4 (210 x 297 mm) with 25 mm margins: the paper and margins a UK council or office expects.
+A4_MM = (210, 297)
+MARGIN_MM = 25
 
 ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -129,8 +133,14 @@ def _blocks(text: str) -> list[Block]:
 
 
 def to_docx(letter: RenderedLetter) -> bytes:
-    """The letter as a Word document: headings kept as headings, line breaks kept."""
+    """The letter as a Word document on A4 with 25 mm margins: headings kept as headings, line breaks kept."""
     document = Document()
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
+    properties = document.core_properties
+    properties.title, properties.author, properties.comments = letter.title, "SEND Assistant", ""
+    properties.language = "en-GB"
     for block in letter.blocks:
         if block.kind == "heading":
             document.add_heading(block.text, level=1 if block.text == DRAFT_MARK else 2)

@@ -1,8 +1,12 @@
 /* SEND Assistant: small progressive enhancement. Every feature works without this file.
  *
  * - the ask form streams its answer from POST /api/chat/stream (Server-Sent Events) and adds
- *   the server-rendered turn to the transcript (an aria-live region) instead of reloading;
- * - [n] links open the cited passage in place; feedback is sent without reloading;
+ *   the server-rendered turn to the transcript instead of reloading; focus then moves to the
+ *   new answer's heading, which is how it is announced (once: the transcript is not a live region);
+ * - a citation group ("[1, 2]") opens "The law behind this" and its passages in place, and
+ *   "Back to the answer" returns to the group; feedback is sent without reloading, and focus
+ *   moves to the thank-you that replaces the form;
+ * - a page that opens on a result, an error summary or the newest answer puts focus there;
  * - "Print or save this answer" prints one answer with its citations opened;
  * - inside an embed iframe, the page tells embed.js its height.
  */
@@ -13,26 +17,52 @@
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
-  function scrollTo(el) { el.scrollIntoView({ behavior: reducedMotion ? "auto" : "smooth", block: "start" }); }
+  function scrollTo(el, block) { el.scrollIntoView({ behavior: reducedMotion ? "auto" : "smooth", block: block || "start" }); }
+  function focusOn(el, block) {
+    if (!el) { return; }
+    if (!el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "-1"); }
+    el.focus({ preventScroll: true });
+    scrollTo(el, block);
+  }
 
-  /* ---- citations: open the passage in place ---- */
-  function openCitation(id, focus) {
-    var body = document.getElementById(id);
-    if (!body) { return false; }
-    var details = body.closest("details");
-    if (details) { details.open = true; }
-    if (focus) { body.focus({ preventScroll: true }); scrollTo(details || body); }
+  /* ---- citations: open "The law behind this" and the cited passages in place ---- */
+  var lastCite = null;
+  function openCitations(ids, focus) {
+    var bodies = ids.map(function (id) { return document.getElementById(id); }).filter(Boolean);
+    if (!bodies.length) { return false; }
+    bodies.forEach(function (body) {
+      for (var d = body.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) { d.open = true; }
+    });
+    if (focus) { focusOn(bodies[0]); }
     return true;
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.cite[data-cite]");
-    if (link && openCitation(link.getAttribute("data-cite"), true)) {
+    var target = event.target.closest ? event.target : event.target.parentElement;
+    var link = target.closest("a.cite[data-cite]");
+    if (link && openCitations(link.getAttribute("data-cite").split(" "), true)) {
       event.preventDefault();
-      if (history.replaceState) { history.replaceState(null, "", "#" + link.getAttribute("data-cite")); }
+      lastCite = link;
+      if (history.replaceState) { history.replaceState(null, "", "#" + link.getAttribute("data-cite").split(" ")[0]); }
+      return;
     }
-    var print = event.target.closest && event.target.closest("button[data-print]");
+    var back = target.closest("a.back-to-answer");
+    if (back) {
+      event.preventDefault();
+      var turn = back.closest(".turn");
+      focusOn(lastCite && turn && turn.contains(lastCite) ? lastCite : document.getElementById(back.getAttribute("href").slice(1)), "center");
+      return;
+    }
+    var print = target.closest("button[data-print]");
     if (print) { printPart(document.getElementById(print.getAttribute("data-print"))); }
+  });
+
+  /* ---- "About you": the summary says what is chosen ---- */
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches(".ask-options select")) { return; }
+    var now = document.querySelector('.ask-options [data-now="' + (select.id === "persona" ? "persona" : "council") + '"]');
+    if (now) { now.textContent = select.value ? select.options[select.selectedIndex].text : "council not chosen"; }
   });
 
   /* ---- print: one answer, citations expanded ---- */
@@ -109,9 +139,12 @@
     fetch("/api/feedback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
       .then(function (response) {
         if (response.status !== 201) { throw new Error("feedback " + response.status); }
-        Array.prototype.forEach.call(form.children, function (child) { if (child !== status) { child.hidden = true; } });
-        form.classList.add("sent");
-        status.textContent = "Thank you. We have your feedback on this answer.";
+        var thanks = document.createElement("p");
+        thanks.className = "feedback-thanks";
+        thanks.id = form.id;
+        thanks.textContent = "Thank you. We have your feedback on this answer.";
+        form.parentNode.replaceChild(thanks, form);
+        focusOn(thanks, "center");  /* read once, where the person is looking */
       })
       .catch(function () { form.submit(); });
   }
@@ -194,6 +227,10 @@
         if (name === "meta") {
           var hidden = $("input[name=conversation_id]", form);
           hidden.value = data.conversation_id;
+        } else if (name === "reset") {
+          preview.textContent = "";  /* the final answer replaces what was streamed so far */
+        } else if (name === "error") {
+          throw new Error(data.detail || "stream error");
         } else if (name === "delta") {
           preview.textContent += data.text.replace(/\*\*/g, "");
         } else if (name === "html") {
@@ -211,9 +248,10 @@
           var lead = $("main > .lead");
           if (lead) { lead.hidden = true; }
           if (added) {
+            /* Focus is how the answer is announced: its heading, or the urgent help that comes first. */
             var urgent = $(".urgent", added);
-            if (urgent) { urgent.setAttribute("tabindex", "-1"); urgent.focus({ preventScroll: true }); }
-            scrollTo(added);
+            if (urgent) { urgent.setAttribute("tabindex", "-1"); urgent.focus({ preventScroll: true }); scrollTo(added); }
+            else { focusOn($(".turn-heading", added)); }
           }
         }
       }
@@ -238,9 +276,22 @@
     window.parent.postMessage({ type: "send-assistant:height", height: height }, "*");
   }
 
+  /* Where a page opens: an error summary, a cited passage, a tool's result, the newest answer or a
+     thank-you takes focus. After "load": the browser's own jump to a #fragment would take it back. */
+  function land() {
+    var errors = $(".error-summary");
+    var result = $(".tool-result");
+    if (errors) { focusOn(errors); }
+    else if (location.hash && /-cite-\d+$/.test(location.hash)) { openCitations([location.hash.slice(1)], true); }
+    else if (result) { focusOn($("h2", result) || result); }
+    else if (location.hash === "#latest" && $("#latest")) { focusOn($("#latest").parentNode.querySelector(".turn-heading")); }
+    else if (location.hash && /-feedback$/.test(location.hash)) { focusOn(document.getElementById(location.hash.slice(1)), "center"); }
+  }
+
   function start() {
     enhance(document);
-    if (location.hash && /-cite-\d+$/.test(location.hash)) { openCitation(location.hash.slice(1), true); }
+    if (document.readyState === "complete") { setTimeout(land, 0); }
+    else { window.addEventListener("load", function () { setTimeout(land, 0); }); }
     if (window.ResizeObserver) { new ResizeObserver(reportHeight).observe(document.body); }
     reportHeight();
   }
