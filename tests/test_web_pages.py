@@ -212,8 +212,8 @@ def test_an_answer_with_a_lead_comes_first_and_folds_the_law(client: TestClient,
     assert turn.index("Yes. You can ask the council yourself.") < turn.index("What you can do next") < turn.index("The law behind this")
     assert "<p>Yes. You can ask the council yourself.</p><p>A letter is enough.</p>" in turn
     assert '<details class="law" id="t1-law">' in turn and "<h3 class=\"answer-heading\">What the law says</h3>" in turn
-    assert '[1]<span class="visually-hidden"> source: reg 5(1) (official text)</span></a>' in turn  # labelled by `label`
-    assert "<span class=\"cite-label\">reg 5(1) (official text)</span>" in turn
+    assert '[1]<span class="visually-hidden"> source: SEND Regs 2014 reg 5(1) (official text)</span></a>' in turn  # labelled by `label`
+    assert "<span class=\"cite-label\">SEND Regs 2014 reg 5(1) (official text)</span>" in turn
     assert 'Answer 1<span class="visually-hidden">:</span></span> <span class="turn-q">Can I ask myself?</span>' in turn
 
 
