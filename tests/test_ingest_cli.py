@@ -29,9 +29,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder) -> Settings: 
     """A deployment in tmp_path with the small corpus; the CLI reuses the session's model."""
     corpus = write_corpus(tmp_path / "corpus", SMALL_CORPUS)
     monkeypatch.setenv("SEND_ASSISTANT_CORPUS_DIR", str(corpus))
-    monkeypatch.setattr("assistant.services.make_embedder", lambda settings: embedder)
-    monkeypatch.setattr("assistant.services.index_embedder", lambda settings: embedder)
-    monkeypatch.setattr("assistant.indexing_cli.index_embedder", lambda settings: embedder)
+    monkeypatch.setattr("assistant.services.make_embedder", lambda settings: embedder)  # `ask`
+    monkeypatch.setattr("assistant.indexing.index_embedder", lambda settings: embedder)  # `index` and `ingest`
+    monkeypatch.setenv("SEND_ASSISTANT_EMBEDDING_BACKEND", "torch")  # no ONNX export in every test's data folder
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
 
 

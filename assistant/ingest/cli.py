@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.cli import command
 from assistant.config import Settings
 from assistant.index import BuildSummary
-from assistant.ingest.common import Progress as ProgressFn
+from assistant.indexing import refresh
+from assistant.indexing_cli import progress_bars
 from assistant.ingest.dispatch import KINDS, Ingested, Request, ingest
 from assistant.models import LegalStatus
 
@@ -63,30 +61,12 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_index:
         print("Not indexed yet: run `send-assistant index`.")
         return 0
-    summary = index_now(settings, console)
-    print(describe_index(summary, time.perf_counter() - started))
-    return 0
-
-
-def index_now(settings: Settings, console: Console) -> BuildSummary:
-    from assistant.services import index_embedder, run_index
-
     with progress_bars(console) as report:
-        return run_index(settings, index_embedder(settings), progress=report)
-
-
-@contextmanager
-def progress_bars(console: Console) -> Iterator[ProgressFn]:
-    """A `(stage, done, total)` callback drawing one rich bar per stage."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bars:
-        tasks: dict[str, int] = {}
-
-        def report(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(stage.capitalize(), total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield report
+        refreshed = refresh(settings, progress=report)
+    print(describe_index(refreshed.summary, time.perf_counter() - started))
+    for made in refreshed.made:
+        print(f"Made {made}.")
+    return 0
 
 
 def describe(done: Ingested) -> str:
@@ -103,9 +83,9 @@ def describe(done: Ingested) -> str:
 
 
 def describe_index(summary: BuildSummary, seconds: float) -> str:
-    rate = summary.embedded / summary.seconds if summary.seconds else 0.0
+    rate = summary.texts_embedded / summary.seconds if summary.seconds else 0.0
     return (
         f"Index: {summary.documents} documents, {summary.chunks} chunks; {summary.skipped_unchanged} skipped unchanged, "
         f"{summary.added} added, {summary.replaced} replaced, {summary.removed} removed; {summary.embedded} chunks embedded "
-        f"in {summary.seconds:.1f}s ({rate:.1f} chunks/s). Build {summary.build}. Total {seconds:.1f}s."
+        f"({summary.texts_embedded} texts) in {summary.seconds:.1f}s ({rate:.1f} texts/s). Build {summary.build}. Total {seconds:.1f}s."
     )
