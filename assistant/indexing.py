@@ -175,8 +175,8 @@ def refresh(
 
     Only new or changed documents are embedded (`rebuild` embeds everything again). When
     nothing has changed the serving build is kept, unless `force` asks for a new one. With
-    `prepare`, what a server needs (the ONNX export, the exemplar vectors) is made when missing
-    or after a new build.
+    `prepare`, what a server needs (the ONNX export, the exemplar vectors) is made when it is
+    missing, and brought up to date on a forced build (`send-assistant index`).
     """
     documents = all_documents(settings)
     embedder = embedder or index_embedder(settings)
@@ -194,7 +194,7 @@ def refresh(
                 reuse=not rebuild,
             )
         )
-    if prepare and (not done.up_to_date or not serving_ready(settings)):
+    if prepare and (force or rebuild or not serving_ready(settings)):
         done.made = prepare_serving(settings, embedder)
     done.made[:0] = getattr(embedder, "notes", [])
     return done

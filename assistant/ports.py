@@ -21,6 +21,9 @@ class Embedder(Protocol):
 class VectorStore(Protocol):
     """Stores precomputed vectors with their chunk ids and finds the nearest ones."""
 
+    @property
+    def collection_name(self) -> str: ...
+
     def replace_all(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, str]]) -> None: ...
 
     def query(self, vector: np.ndarray, *, top_k: int, local_authority: str | None) -> list[tuple[str, float]]: ...

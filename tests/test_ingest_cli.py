@@ -200,7 +200,7 @@ def test_sigkill_half_way_leaves_the_previous_index_serving(env: Settings, tmp_p
 
 
 def test_python_dash_m_knows_every_command_the_console_script_knows() -> None:
-    # eval, ingest and purge register themselves on assistant.cli from their own modules
+    # every command in assistant.cli.COMMANDS, whichever way the command line is started
     for command in ("eval", "ingest", "purge", "index"):
         done = subprocess.run([sys.executable, "-m", "assistant.cli", command, "--help"], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr

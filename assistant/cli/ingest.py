@@ -2,25 +2,29 @@
 
     send-assistant ingest directory.json --status local --local-authority "North Lincolnshire"
     send-assistant ingest cop.pdf --source "SEND Code of Practice 2015" --status statutory_guidance
+
+Imports only the readers and the indexing path: nothing of the answer stack.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-
-from assistant.cli import command
 from assistant.config import Settings
-from assistant.index import BuildSummary
-from assistant.indexing import refresh
-from assistant.indexing_cli import progress_bars
-from assistant.ingest.dispatch import KINDS, Ingested, Request, ingest
-from assistant.models import LegalStatus
+
+if TYPE_CHECKING:
+    from assistant.index import BuildSummary
+    from assistant.ingest.dispatch import Ingested
+
+NAME = "ingest"
 
 
-def _ingest_args(p: argparse.ArgumentParser) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
+    from assistant.ingest.dispatch import KINDS
+    from assistant.models import LegalStatus
+
     p.add_argument("path_or_url", help="a file (.json, .pdf, .docx, .xml, .html, .txt list of URLs) or a URL")
     p.add_argument("--status", required=True, choices=[s.value for s in LegalStatus], help="the legal force of this source")
     p.add_argument("--source", default=None, help='how citations name it, e.g. "SEND Code of Practice 2015"')
@@ -31,8 +35,7 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-index", action="store_true", help="only store the documents; run `send-assistant index` later")
 
 
-@command("ingest", _ingest_args)
-def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest a source (ORUK directory, PDF, legislation, web pages, Word file) and update the index.
 
     Only a successful parse replaces the source's previous documents, so a bad file or a failed
@@ -44,6 +47,14 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
       send-assistant ingest https://www.legislation.gov.uk/uksi/2014/1530/data.xml --status law
       send-assistant ingest https://example.org/local-offer/sitemap.xml --status local --local-authority Demoshire
     """
+    from rich.console import Console
+
+    from assistant.cli.progress import progress_bars
+    from assistant.indexing import refresh
+    from assistant.ingest.common import Request
+    from assistant.ingest.dispatch import ingest
+    from assistant.models import LegalStatus
+
     console = Console(stderr=True)
     request = Request(
         path_or_url=args.path_or_url,
