@@ -40,7 +40,7 @@ from assistant.dense import NATIONAL, VectorSearch
 from assistant.errors import CorpusError, IndexMissing
 from assistant.keyword import KeywordIndex
 from assistant.models import Chunk, Document, LegalStatus, PassageKind
-from assistant.ports import Embedder, VectorStore
+from assistant.ports import DenseSearch, Embedder, VectorStore
 from assistant.text import split_sentences
 
 MANIFEST = "manifest.json"
@@ -388,7 +388,7 @@ def _remove_old_builds(index_dir: Path, *, keep: set[str]) -> None:
 
 @dataclass
 class LoadedIndex:
-    """Everything the retriever and the composer read, loaded once at start-up."""
+    """A build on disk, loaded once at start-up: the `ports.SearchIndex` the retriever and the composers read."""
 
     build: str
     chunks: list[Chunk]
@@ -401,7 +401,7 @@ class LoadedIndex:
     position: dict[str, int] = field(default_factory=dict)
     # What dense retrieval queries: the build's own vectors searched in process for an embedded
     # store (same rows, exact), else the vector store itself (a Chroma server).
-    dense: VectorSearch | VectorStore | None = None
+    dense: DenseSearch | None = None
     # The example questions' vectors and the chunk each belongs to: the answer bank matches
     # a question to these, question to question.
     question_vectors: np.ndarray | None = None
