@@ -49,6 +49,7 @@ system-test-deps:
 
 test: install-test system-test-deps
 	$(BIN)/send-assistant corpus check
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 eval: install

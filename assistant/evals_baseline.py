@@ -39,7 +39,7 @@ class NaiveRag:
         from langchain_chroma import Chroma
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from assistant.services import all_documents
+        from assistant.indexing import all_documents
 
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         pieces: list[LCDocument] = []

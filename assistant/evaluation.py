@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.models import Answer, AnswerStatus, PassageKind
+from assistant.models import Answer, AnswerStatus, PassageKind, Persona
 from assistant.provisions import parse_basis
 from assistant.sources import covers
 
@@ -242,3 +243,18 @@ def markdown_report(title: str, summary: dict[str, Any], categories: dict[str, d
                 problems.append("expected source not in top 5")
             lines.append(f"- **{r.row.get('id')}** {r.row.get('question', '')[:90]!r}: {', '.join(problems)}")
     return "\n".join(lines) + "\n"
+
+
+def run_rows(pipeline: Any, rows: list[dict[str, Any]]) -> list[Result]:
+    """Each row's question through `pipeline` (after its earlier `turns`, in one conversation), scored."""
+    results = []
+    for row in rows:
+        persona = Persona(row.get("persona", "parent"))
+        conversation_id = None
+        for turn in row.get("turns") or []:
+            earlier = pipeline.answer(turn, persona=persona, local_authority=row.get("local_authority"), conversation_id=conversation_id)
+            conversation_id = earlier.conversation_id
+        started = time.perf_counter()
+        answer = pipeline.answer(row["question"], persona=persona, local_authority=row.get("local_authority"), conversation_id=conversation_id)
+        results.append(score(row, answer, (time.perf_counter() - started) * 1000))
+    return results

@@ -36,18 +36,17 @@ from typing import Any
 import numpy as np
 
 from assistant.chunking import chunk_document, document_hash
-from assistant.dense import VectorSearch
+from assistant.dense import NATIONAL, VectorSearch
 from assistant.errors import CorpusError, IndexMissing
 from assistant.keyword import KeywordIndex
 from assistant.models import Chunk, Document, LegalStatus, PassageKind
-from assistant.ports import Embedder
-from assistant.store import NATIONAL, ChromaChunkStore
+from assistant.ports import DenseSearch, Embedder, VectorStore
 from assistant.text import split_sentences
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 2
 EMBEDDED_STORE = "chroma"
-StoreFactory = Callable[[Path, str], ChromaChunkStore]
+StoreFactory = Callable[[Path, str], VectorStore]
 # What reading a damaged build raises: a cut or garbled .npz is a BadZipFile or an EOFError.
 UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
@@ -389,7 +388,7 @@ def _remove_old_builds(index_dir: Path, *, keep: set[str]) -> None:
 
 @dataclass
 class LoadedIndex:
-    """Everything the retriever and the composer read, loaded once at start-up."""
+    """A build on disk, loaded once at start-up: the `ports.SearchIndex` the retriever and the composers read."""
 
     build: str
     chunks: list[Chunk]
@@ -397,12 +396,12 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     sentence_chunk: np.ndarray
     keyword: KeywordIndex
-    store: ChromaChunkStore
+    store: VectorStore
     manifest: dict[str, Any]
     position: dict[str, int] = field(default_factory=dict)
     # What dense retrieval queries: the build's own vectors searched in process for an embedded
     # store (same rows, exact), else the vector store itself (a Chroma server).
-    dense: VectorSearch | ChromaChunkStore | None = None
+    dense: DenseSearch | None = None
     # The example questions' vectors and the chunk each belongs to: the answer bank matches
     # a question to these, question to question.
     question_vectors: np.ndarray | None = None
@@ -498,12 +497,12 @@ def _damaged(build: Path, why: str) -> IndexMissing:
     )
 
 
-def _check_store_rows(build: Path, store: ChromaChunkStore | None, expected: int) -> None:
+def _check_store_rows(build: Path, store: VectorStore | None, expected: int) -> None:
     """The vector store must hold a row per chunk and example-question vector.
 
     An embedded store whose folder was emptied, or a server that lost the collection, opens
     as an empty collection: without this every question would quietly be refused. A store of
-    None (admin_cli.index_problem reads only the files) is not checked.
+    None (cli.serve.index_problem reads only the files) is not checked.
     """
     if store is None:
         return

@@ -1,4 +1,8 @@
-"""The seams between the domain core and its vendors: each asks for as little as it can."""
+"""The seams between the domain core and its vendors: each asks for as little as it can.
+
+The core types against these, never against the classes behind them: `SearchIndex` is
+`index.LoadedIndex` in production and `tests/fakes.py MemoryIndex` in the core tests.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,9 @@ class Embedder(Protocol):
 class VectorStore(Protocol):
     """Stores precomputed vectors with their chunk ids and finds the nearest ones."""
 
+    @property
+    def collection_name(self) -> str: ...
+
     def replace_all(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, str]]) -> None: ...
 
     def query(self, vector: np.ndarray, *, top_k: int, local_authority: str | None) -> list[tuple[str, float]]: ...
@@ -34,3 +41,37 @@ class Composer(Protocol):
     name: str
 
     def compose(self, question: str, passages: Sequence[Passage], *, persona: str) -> tuple[str, list[Chunk]]: ...
+
+
+class DenseSearch(Protocol):
+    """Nearest rows to a query vector, one per chunk: (chunk_id, cosine similarity), best first."""
+
+    def query(self, vector: np.ndarray, *, top_k: int, local_authority: str | None) -> list[tuple[str, float]]: ...
+
+
+class KeywordSearch(Protocol):
+    """A keyword (BM25) score for every chunk, in index order; 0 where `mask` is False."""
+
+    def scores(self, question: str, mask: np.ndarray) -> np.ndarray: ...
+
+
+class SearchIndex(Protocol):
+    """What the core reads from a built index: the chunks, their sentences and vectors, which
+    chunks a local authority may see, and dense and keyword search over them.
+
+    `LoadedIndex` (a build on disk) is the real one; tests use an in-memory one. Chunk number
+    `pos` is the chunk's place in `chunks`; `position[chunk_id]` gives it back.
+    """
+
+    build: str
+    chunks: list[Chunk]
+    sentences: list[list[str]]  # each chunk's sentences, in order
+    position: dict[str, int]
+    dense: DenseSearch
+    keyword: KeywordSearch
+    question_vectors: np.ndarray | None  # the example questions' vectors (the answer bank matches these)
+    question_chunk: np.ndarray | None  # the chunk number each example question belongs to
+
+    def sentence_vectors_of(self, pos: int) -> np.ndarray: ...
+
+    def mask(self, local_authority: str | None) -> np.ndarray: ...

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (MiniLM vectors; see LoadedIndex.dense) and keyword (BM25), fused by reciprocal rank.
+"""Hybrid retrieval: dense (MiniLM vectors; see ports.SearchIndex.dense) and keyword (BM25), fused by reciprocal rank.
 
 A question that names a reference ("CoP 9.14", "reg 13", "s38(3)") puts the passages with
 that reference first. Only national material and the selected local authority's material
@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index import LoadedIndex
 from assistant.models import LegalStatus, Passage, PassageKind
-from assistant.ports import Embedder
+from assistant.ports import Embedder, SearchIndex
 from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS
 
@@ -100,7 +99,7 @@ def _phrases(question: str) -> set[str]:
 
 class Retriever:
     def __init__(
-        self, index: LoadedIndex, embedder: Embedder, *, top_k: int = 8, candidates: int = 40, rerank_pool: int = 24
+        self, index: SearchIndex, embedder: Embedder, *, top_k: int = 8, candidates: int = 40, rerank_pool: int = 24
     ) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be greater than 0, got {top_k}")
@@ -148,7 +147,7 @@ class Retriever:
         self, question: str, vector: np.ndarray, mask: np.ndarray, local_authority: str | None, k: int
     ) -> tuple[list[Passage], bool]:
         chunks = self.index.chunks
-        dense = self.index.dense.query(vector, top_k=self.candidates, local_authority=local_authority)  # type: ignore[union-attr]
+        dense = self.index.dense.query(vector, top_k=self.candidates, local_authority=local_authority)
         dense_score = {cid: score for cid, score in dense}
         keyword = self.index.keyword.scores(question, mask)
         keyword_order = [int(i) for i in np.argsort(-keyword)[: self.candidates] if keyword[i] > 0]

@@ -1,5 +1,8 @@
 """The composition root: the one place that builds concrete objects from settings.
 
+It only wires: building and refreshing the index, and preparing for serving, are
+`assistant.indexing`'s.
+
     >>> services = build_services(Settings())          # doctest: +SKIP
     >>> services.pipeline.answer("reg 13?").status      # doctest: +SKIP
     <AnswerStatus.ANSWERED: 'answered'>
@@ -17,171 +20,28 @@ from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
-from assistant.errors import BackendUnavailable, ConfigError, IndexMissing
-from assistant.guardrails.semantic import SemanticSafety, exemplar_vectors
-from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, is_up_to_date, load_index, unchanged_summary
-from assistant.ingest.markdown import load_corpus
-from assistant.models import Document
+from assistant.errors import BackendUnavailable, IndexMissing
+from assistant.guardrails.semantic import SemanticSafety
+from assistant.index import LoadedIndex, current_build, load_index
+from assistant.indexing import (  # the indexing names callers used to find here stay importable from here
+    all_documents,
+    cache_exemplar_vectors,
+    exemplar_cache,
+    make_embedder,
+    model_name,
+    prepare_serving,
+    run_index,
+    serving_ready,
+    store_factory,
+)
 from assistant.ports import Embedder
 from assistant.retrieve import Retriever
-from assistant.store import ChromaChunkStore, make_client
 
-
-def store_factory(settings: Settings, embedder: Embedder | None) -> Any:
-    """How a build's vector store is opened: embedded per build, or one collection per build on a server."""
-    clients: dict[str, Any] = {}
-
-    def factory(build: Path, name: str) -> ChromaChunkStore:
-        if settings.chroma_host:
-            key = "server"
-            if key not in clients:
-                clients[key] = make_client(host=settings.chroma_host, port=settings.chroma_port)
-            return ChromaChunkStore(clients[key], name.replace("build-", "send-"), embedder=embedder)
-        key = str(build)
-        if key not in clients:
-            clients[key] = make_client(path=build / "chroma")
-        return ChromaChunkStore(clients[key], "chunks", embedder=embedder)
-
-    return factory
-
-
-def model_name(settings: Settings) -> str:
-    """The name recorded in an index build; a different model means everything is embedded again."""
-    path = settings.embedding_model_path
-    return path.name if path else "all-MiniLM-L6-v2"
-
-
-def make_embedder(settings: Settings, *, backend: str | None = None) -> Embedder:
-    """The query-time embedder: the ONNX export when there is one (no torch in the process),
-    else sentence-transformers on torch. `backend` overrides settings.embedding_backend."""
-    from assistant.embedding import OnnxEmbedder, SentenceTransformerEmbedder, onnx_file
-
-    choice = backend or settings.embedding_backend
-    threads = settings.compute_threads
-    if choice != "torch":
-        exported = onnx_file(settings.embedding_model_path, settings.models_dir)
-        if exported.is_file():
-            return OnnxEmbedder(exported, settings.embedding_model_path, threads=threads)
-        if choice == "onnx":
-            raise ConfigError(f"embedding_backend is onnx but there is no export at {exported}: run `send-assistant index`")
-    return SentenceTransformerEmbedder(settings.embedding_model_path, threads=threads)
-
-
-def index_embedder(settings: Settings) -> Embedder:
-    """The embedder an index build uses: the ONNX export of the model (made first when it is
-    missing, as `send-assistant index` leaves it for serving), which embeds a build's texts
-    several times faster than torch; torch when there can be no export. Nothing is loaded
-    until a text is embedded, so a refresh with nothing new to embed never loads the model."""
-    return LazyEmbedder(lambda: _index_embedder(settings))
-
-
-def _index_embedder(settings: Settings) -> Embedder:
-    if settings.embedding_backend != "torch":
-        ensure_onnx_export(settings)
-    return make_embedder(settings)
-
-
-class LazyEmbedder:
-    """An embedder made on first use (by `make`)."""
-
-    def __init__(self, make: Any) -> None:
-        self._make = make
-        self._embedder: Embedder | None = None
-
-    @property
-    def loaded(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = self._make()
-        return self._embedder
-
-    @property
-    def dimension(self) -> int:  # type: ignore[override]
-        return self.loaded.dimension
-
-    @property
-    def name(self) -> str:
-        return str(getattr(self.loaded, "name", type(self.loaded).__qualname__))
-
-    def embed(self, texts: Any) -> Any:
-        return self.loaded.embed(texts)
-
-
-def ensure_onnx_export(settings: Settings) -> str | None:
-    """Export the model to ONNX beside the index unless it is there. Returns what was done
-    (None when the export was already there); a failed export leaves embedding on torch."""
-    from assistant.embedding import export_onnx, onnx_file
-
-    target = onnx_file(settings.embedding_model_path, settings.models_dir)
-    if target.is_file():
-        return None
-    try:
-        export_onnx(settings.embedding_model_path, target)
-    except (ImportError, ConfigError, RuntimeError, OSError) as exc:  # the export is an optimisation
-        return f"no ONNX export ({exc}); the server embeds with torch"
-    for old in settings.models_dir.glob("*.onnx"):
-        if old != target:
-            old.unlink(missing_ok=True)
-    return f"ONNX export of the embedding model ({target.name})"
-
-
-def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
-    """What `send-assistant index` leaves beside the index so a server starts fast: the
-    safeguarding exemplars' vectors and the ONNX export of the model. Returns what it made;
-    an export that cannot be made (no onnx package) leaves serving on torch."""
-    made = []
-    cache = exemplar_cache(settings)
-    before = cache.stat().st_mtime_ns if cache.exists() else None
-    cache_exemplar_vectors(settings, embedder)
-    if not cache.exists() or cache.stat().st_mtime_ns != before:
-        made.append(f"safeguarding exemplar vectors ({cache.name})")
-    if settings.embedding_backend != "torch":
-        exported = ensure_onnx_export(settings)
-        if exported:
-            made.append(exported)
-    return made
-
-
-def serving_ready(settings: Settings) -> bool:
-    """Whether what `prepare_serving` makes is there (it is rebuilt by start-up if stale)."""
-    from assistant.embedding import onnx_file
-
-    if not exemplar_cache(settings).is_file():
-        return False
-    return settings.embedding_backend == "torch" or onnx_file(settings.embedding_model_path, settings.models_dir).is_file()
-
-
-def all_documents(settings: Settings) -> list[Document]:
-    """The project corpus plus every document ingested into this deployment."""
-    from assistant.docstore import load_ingested
-
-    return load_corpus(settings.corpus_dir) + load_ingested(settings.data_dir)
-
-
-def run_index(settings: Settings, embedder: Embedder, *, progress: Any = None) -> BuildSummary:
-    """Refresh the index: only changed documents are embedded, and when nothing has changed
-    the serving build stays as it is (no new build, no model loaded)."""
-    documents = all_documents(settings)
-    if is_up_to_date(settings.index_dir, documents, model_name(settings)):
-        return unchanged_summary(settings.index_dir, documents)
-    return build_index(
-        documents,
-        index_dir=settings.index_dir,
-        embedder=embedder,
-        model_name=model_name(settings),
-        store_factory=store_factory(settings, embedder),
-        progress=progress,
-    )
-
-
-def exemplar_cache(settings: Settings) -> Path:
-    """Where the safeguarding exemplars' vectors are kept, beside the index builds: written by
-    `send-assistant index` (or by the first start-up that finds it missing or stale)."""
-    return settings.index_dir / "safety-exemplars.npz"
-
-
-def cache_exemplar_vectors(settings: Settings, embedder: Embedder) -> None:
-    """Embed the safeguarding exemplars into their cache file unless it is already current."""
-    exemplar_vectors(embedder, exemplar_cache(settings), model=model_name(settings))
+__all__ = [
+    "Services", "all_documents", "build_pipeline", "build_services", "cache_exemplar_vectors", "exemplar_cache",
+    "limit_threads", "make_embedder", "model_name", "prepare_serving", "run_index", "semantic_safety", "serving_ready",
+    "store_factory",
+]
 
 
 @dataclass

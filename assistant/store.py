@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from assistant.dense import NATIONAL  # Chroma metadata cannot hold None: national passages have local_authority ""
 from assistant.errors import BackendUnavailable
 from assistant.ports import Embedder
 
-NATIONAL = ""  # Chroma metadata cannot hold None: national passages have local_authority ""
 
 
 class _OurEmbeddingFunction:

@@ -18,14 +18,16 @@ store write, the ONNX export when there is none yet):
             into a data folder whose corpus index is built: parse, store, embed, swap (target 90 s);
 - again:    the same ingest of the unchanged file (target 10 s).
 
-The 1-minute load average is printed beside each figure: other work on the machine slows
-every phase, and this machine's two cores are shared.
+Beside each wall-clock figure: the command's CPU seconds (user + system, all its threads) and
+the 1-minute load average. On a shared machine the wall clock mostly measures the other work;
+the CPU seconds are the work this command did.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,14 +41,22 @@ DEFAULT_ORUK = ROOT.parent / "shared" / "sources" / "oruk" / "oruk-v1-services-n
 TARGETS = {"corpus": 30.0, "bank": 60.0, "oruk": 90.0, "again": 10.0}
 
 
+CPU: dict[str, float] = {}  # each phase's CPU seconds (user + system, all threads of the child)
+
+
 def run(args: list[str], data_dir: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Wall-clock seconds of one command, and the last line it printed; its CPU seconds go to CPU[last]."""
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT), **(env or {})}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([*CLI, "--data-dir", str(data_dir), *args], env=environment, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return seconds, (done.stdout + done.stderr).strip().splitlines()[-1] if (done.stdout + done.stderr).strip() else ""
+    lines = [line for line in (done.stdout + "\n" + done.stderr).splitlines() if line.strip()]
+    return seconds, " | ".join(lines[-3:])
 
 
 def synthetic_bank(corpus: Path, target: Path, entries: int = 550, questions: int = 9) -> None:
@@ -77,7 +87,7 @@ def synthetic_bank(corpus: Path, target: Path, entries: int = 550, questions: in
 
 
 def load() -> str:
-    return f"load {os.getloadavg()[0]:.1f}"
+    return f"cpu {CPU.get('last', 0.0):5.1f} s, load {os.getloadavg()[0]:.1f}"
 
 
 def main() -> int:

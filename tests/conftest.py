@@ -25,6 +25,32 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
 
 
+# Tests that load the real model (MiniLM, on torch or ONNX) are `integration`: every test whose
+# fixtures include `embedder`, and these modules, which load it in a subprocess or by hand.
+MODEL_MODULES = {"test_browser", "test_fuzz", "test_onnx_embedding", "test_reliability", "test_scale", "test_serve_threads", "test_postgres"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(getattr(item, "module", None), "__name__", "")
+        if "embedder" in getattr(item, "fixturenames", ()) or module in MODEL_MODULES:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def _no_model_outside_integration(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked `integration` that loads the model fails, saying so: the no-model
+    tests (`pytest -m "not integration"`) must stay model-free and fast."""
+    if request.node.get_closest_marker("integration"):
+        return
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("this test loads the embedding model: mark it integration, or use tests/fakes.py FakeEmbedder")
+
+    monkeypatch.setattr("assistant.embedding.SentenceTransformerEmbedder.__init__", refuse)
+    monkeypatch.setattr("assistant.embedding.OnnxEmbedder.__init__", refuse)
+
+
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
     from assistant.embedding import SentenceTransformerEmbedder

@@ -10,8 +10,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+
+from assistant.chunking import chunk_document
+from assistant.dense import NATIONAL, VectorSearch
+from assistant.keyword import KeywordIndex
+from assistant.models import Chunk, Document
+from assistant.ports import Embedder
+from assistant.text import split_sentences
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -45,3 +53,59 @@ class FakeEmbedder:
             if not out[row].any():
                 out[row, 0] = 1.0
         return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+class MemoryIndex:
+    """A `SearchIndex` held in memory, built from documents the way a build on disk is
+    (same chunking, sentences, keyword index and exact dense search), with no files and no store.
+
+    >>> from assistant.models import Document, LegalStatus
+    >>> index = MemoryIndex.build([Document("d", "One idea. Another idea.", "S", "r", "T", LegalStatus.GUIDANCE)], FakeEmbedder())
+    >>> index.sentences, index.sentence_vectors_of(0).shape
+    ([['One idea.', 'Another idea.']], (2, 64))
+    """
+
+    def __init__(
+        self, chunks: list[Chunk], sentences: list[list[str]], chunk_vectors: np.ndarray, sentence_vectors: list[np.ndarray],
+        question_vectors: np.ndarray, question_chunk: np.ndarray,
+    ) -> None:
+        self.build = "memory"
+        self.chunks = chunks
+        self.sentences = sentences
+        self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
+        self._sentence_vectors = sentence_vectors
+        self.question_vectors = question_vectors
+        self.question_chunk = question_chunk
+        owners = [*range(len(chunks)), *question_chunk.tolist()]
+        rows = np.concatenate([chunk_vectors, question_vectors]) if len(question_vectors) else chunk_vectors
+        self.dense = VectorSearch(rows, [chunks[i].chunk_id for i in owners], [chunks[i].local_authority or NATIONAL for i in owners])
+        self.keyword = KeywordIndex.build([" ".join([c.title, c.ref, c.text, *c.questions]) for c in chunks])
+
+    @classmethod
+    def build(cls, documents: Sequence[Document], embedder: Embedder) -> MemoryIndex:  # type: ignore[override]
+        chunks = [chunk for doc in documents for chunk in chunk_document(doc)]
+        sentences = [split_sentences(c.text) for c in chunks]
+        chunk_vectors = embedder.embed([f"{c.title}. {c.text}" for c in chunks])
+        sentence_vectors = [embedder.embed(s) if s else np.zeros((0, embedder.dimension), np.float32) for s in sentences]
+        questions = [(pos, q) for pos, c in enumerate(chunks) for q in c.questions]
+        question_vectors = embedder.embed([q for _, q in questions]) if questions else np.zeros((0, embedder.dimension), np.float32)
+        return cls(chunks, sentences, chunk_vectors, sentence_vectors, question_vectors, np.array([p for p, _ in questions], dtype=np.int64))
+
+    def sentence_vectors_of(self, pos: int) -> np.ndarray:
+        return self._sentence_vectors[pos]
+
+    def mask(self, local_authority: str | None) -> np.ndarray:
+        return np.array([c.local_authority in (None, local_authority) for c in self.chunks], dtype=bool)
+
+
+class MemoryConversations:
+    """A `ConversationStore` in a dict: what the pipeline stored, readable by the test."""
+
+    def __init__(self) -> None:
+        self.turns: dict[str, list[Any]] = {}
+
+    def history(self, conversation_id: str, *, limit: int = 6) -> list[Any]:
+        return self.turns.get(conversation_id, [])[-limit:]
+
+    def append(self, conversation_id: str, turn: Any) -> None:
+        self.turns.setdefault(conversation_id, []).append(turn)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evals_cli import run_rows
+from assistant.evaluation import run_rows
 from assistant.evaluation import load_questions, summarise
 
 from conftest import PROJECT, SHARED

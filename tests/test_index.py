@@ -12,7 +12,7 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import IndexMissing
 from assistant.index import current_build, is_up_to_date, load_index
-from assistant.services import all_documents, run_index, store_factory
+from assistant.indexing import all_documents, run_index, store_factory
 
 from conftest import SMALL_CORPUS, write_corpus
 

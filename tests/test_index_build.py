@@ -11,7 +11,7 @@ from fakes import FakeEmbedder
 
 from assistant.config import Settings
 from assistant.index import current_build, load_index
-from assistant.services import run_index, store_factory
+from assistant.indexing import run_index, store_factory
 
 SHARED = "Families can ask the local information service for free advice at any time."
 
@@ -64,3 +64,17 @@ def test_a_refresh_with_nothing_changed_keeps_the_serving_build_and_embeds_nothi
     summary = run_index(settings, embedder)
     assert embedder.calls == [] and summary.skipped_unchanged == summary.documents == 8
     assert summary.build == serving.name and current_build(settings.index_dir) == serving  # type: ignore[union-attr]
+
+
+def test_refresh_prepares_serving_once_and_loads_no_model_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant.indexing import exemplar_cache, refresh, serving_ready
+
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=_corpus(tmp_path / "corpus"), embedding_backend="torch")
+    first = refresh(settings, embedder=FakeEmbedder())
+    assert not first.up_to_date and any("exemplar" in m for m in first.made)
+    assert serving_ready(settings) and exemplar_cache(settings).is_file()
+
+    loads: list[str] = []
+    monkeypatch.setattr("assistant.indexing.make_embedder", lambda s: loads.append("model") or FakeEmbedder())
+    again = refresh(settings)
+    assert again.up_to_date and again.made == [] and loads == []

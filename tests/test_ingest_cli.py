@@ -29,9 +29,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder) -> Settings: 
     """A deployment in tmp_path with the small corpus; the CLI reuses the session's model."""
     corpus = write_corpus(tmp_path / "corpus", SMALL_CORPUS)
     monkeypatch.setenv("SEND_ASSISTANT_CORPUS_DIR", str(corpus))
-    monkeypatch.setattr("assistant.services.make_embedder", lambda settings: embedder)
-    monkeypatch.setattr("assistant.services.index_embedder", lambda settings: embedder)
-    monkeypatch.setattr("assistant.indexing_cli.index_embedder", lambda settings: embedder)
+    monkeypatch.setattr("assistant.services.make_embedder", lambda settings: embedder)  # `ask`
+    monkeypatch.setattr("assistant.indexing.index_embedder", lambda settings: embedder)  # `index` and `ingest`
+    monkeypatch.setenv("SEND_ASSISTANT_EMBEDDING_BACKEND", "torch")  # no ONNX export in every test's data folder
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
 
 
@@ -200,7 +200,7 @@ def test_sigkill_half_way_leaves_the_previous_index_serving(env: Settings, tmp_p
 
 
 def test_python_dash_m_knows_every_command_the_console_script_knows() -> None:
-    # eval, ingest and purge register themselves on assistant.cli from their own modules
+    # every command in assistant.cli.COMMANDS, whichever way the command line is started
     for command in ("eval", "ingest", "purge", "index"):
         done = subprocess.run([sys.executable, "-m", "assistant.cli", command, "--help"], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr

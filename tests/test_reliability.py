@@ -242,7 +242,7 @@ DAMAGE: dict[str, Callable[[Path, Path], None]] = {
 def test_a_damaged_index_says_how_to_rebuild(
     damage: str, small_corpus: Path, tmp_path: Path, embedder: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from assistant.admin_cli import index_problem
+    from assistant.cli.serve import index_problem
     from assistant.cli import main
 
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=small_corpus, rate_limit="none")

@@ -216,7 +216,7 @@ def _pipeline(rules: Verdict | None, semantic: Any) -> Pipeline:
         return Screened(message.strip(), rules)
 
     return Pipeline(retriever=_Never(), composer=_Never(), conversations=_Conversations(),  # type: ignore[arg-type]
-                    screen=fake_screen, semantic_safety=semantic)
+                    screen=fake_screen, semantic_safety=semantic, grounded=_Never())  # type: ignore[arg-type]
 
 
 def test_the_semantic_check_runs_right_after_the_rules() -> None:

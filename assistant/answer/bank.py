@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index import LoadedIndex
 from assistant.keyword import stem
 from assistant.models import Chunk, PassageKind
+from assistant.ports import SearchIndex
 from assistant.sources import canonical_source, parse_ref
 from assistant.text import content_words
 from assistant.tuning import BANK
@@ -50,7 +50,7 @@ def is_bank_entry(chunk: Chunk) -> bool:
 
 
 class AnswerBank:
-    def __init__(self, index: LoadedIndex) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self.entries = [pos for pos, chunk in enumerate(index.chunks) if is_bank_entry(chunk)]
         owners = np.asarray(index.question_chunk if index.question_chunk is not None else [], dtype=np.int64)

@@ -21,8 +21,8 @@ import numpy as np
 from assistant.answer.bank import AnswerBank, BankMatch
 from assistant.answer.extractive import ExtractiveComposer, stands_alone
 from assistant.answer.voices import Cited, Draft, Spoken, pinpoints_of, speak
-from assistant.index import LoadedIndex
 from assistant.models import Chunk, LegalStatus, Passage, PassageKind, Persona
+from assistant.ports import SearchIndex
 from assistant.sources import CAFA, SEND_REGS, parse_ref
 from assistant.tuning import ANSWER
 
@@ -54,7 +54,7 @@ class Composed:
 class GroundedComposer:
     name = "extractive"
 
-    def __init__(self, index: LoadedIndex, *, extractive: ExtractiveComposer | None = None) -> None:
+    def __init__(self, index: SearchIndex, *, extractive: ExtractiveComposer | None = None) -> None:
         self.index = index
         self.bank = AnswerBank(index)
         self.extractive = extractive or ExtractiveComposer(index)

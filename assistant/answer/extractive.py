@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index import LoadedIndex
 from assistant.keyword import stem
 from assistant.models import Chunk, Passage
+from assistant.ports import SearchIndex
 from assistant.text import content_words
 
 _TIME_QUESTION = re.compile(
@@ -65,7 +65,7 @@ class ExtractiveComposer:
     name = "extractive"
 
     def __init__(
-        self, index: LoadedIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.45,
+        self, index: SearchIndex, *, max_passages: int = 6, duplicate_threshold: float = 0.82, keep_ratio: float = 0.45,
         support_ratio: float = 0.55, lead_margin: float = 0.05,
     ) -> None:
         self.index = index

@@ -15,11 +15,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlparse
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from assistant.models import Document
+from assistant.docstore import slug
+from assistant.models import Document, LegalStatus
 
 # stage, done, total (None when unknown): how ingesters report progress to the CLI.
 Progress = Callable[[str, int, "int | None"], None]
@@ -131,3 +133,24 @@ def remove_emails(text: str, emails: set[str], replacement: str = "[email withhe
 
 
 USER_AGENT = "SEND-Assistant-ingest/0.1 (+a Local Offer assistant; polite reader of public pages)"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to ingest and how to label it: the same fields as a sources-file entry."""
+
+    path_or_url: str
+    status: LegalStatus
+    source: str | None = None
+    local_authority: str | None = None
+    kind: str | None = None
+    url: str | None = None  # the public address of a local file, for citations
+    delay: float = 1.0  # seconds between two requests to one web site
+
+
+def is_url(target: str) -> bool:
+    return urlparse(target).scheme in ("http", "https")
+
+
+def source_key(source: str, local_authority: str | None) -> str:
+    return slug(source) + (f"--{slug(local_authority)}" if local_authority else "")

@@ -3,7 +3,7 @@
 Parsing happens first and completely; only a successful parse replaces the source's stored
 documents (one JSONL file per source + local authority, swapped atomically). A bad file, a
 failed download or a crash half-way therefore leaves everything already ingested and indexed
-as it was. Indexing is the caller's next step (`services.run_index`).
+as it was. Indexing is the caller's next step (`indexing.refresh`).
 
     >>> detect_kind("https://www.legislation.gov.uk/uksi/2014/1530/data.xml")
     'legislation'
@@ -24,24 +24,11 @@ import httpx
 from assistant.config import Settings
 from assistant.docstore import save_documents, slug, sources_dir
 from assistant.errors import IngestError
-from assistant.ingest.common import USER_AGENT, IngestResult, Progress
+from assistant.ingest.common import USER_AGENT, IngestResult, Progress, Request, is_url, source_key
 from assistant.models import LegalStatus
 
 KINDS = ("oruk", "pdf", "legislation", "html", "docx")
 SUPPORTED = ".json (ORUK), .pdf, .docx, .xml or .html (legislation.gov.uk or a web page), .txt (a list of URLs), or a URL"
-
-
-@dataclass(frozen=True)
-class Request:
-    """What to ingest and how to label it: the same fields as a sources-file entry."""
-
-    path_or_url: str
-    status: LegalStatus
-    source: str | None = None
-    local_authority: str | None = None
-    kind: str | None = None
-    url: str | None = None  # the public address of a local file, for citations
-    delay: float = 1.0  # seconds between two requests to one web site
 
 
 @dataclass
@@ -52,14 +39,6 @@ class Ingested:
     result: IngestResult
     previous: int = 0  # documents this source had before
     path: Path = field(default_factory=Path)
-
-
-def is_url(target: str) -> bool:
-    return urlparse(target).scheme in ("http", "https")
-
-
-def source_key(source: str, local_authority: str | None) -> str:
-    return slug(source) + (f"--{slug(local_authority)}" if local_authority else "")
 
 
 def detect_kind(target: str) -> str:

@@ -1,6 +1,6 @@
 """Web pages into a source: one page, a list of URLs, a sitemap, or a saved .html file.
 
-    >>> from assistant.ingest.dispatch import Request                          # doctest: +SKIP
+    >>> from assistant.ingest.common import Request                            # doctest: +SKIP
     >>> source, result = ingest_html(settings, Request("https://example.org/sitemap.xml",
     ...     LegalStatus.LOCAL, local_authority="Demoshire"))                    # doctest: +SKIP
 """
@@ -8,24 +8,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.errors import IngestError
-from assistant.ingest.common import IngestResult, Progress
+from assistant.ingest.common import IngestResult, Progress, Request, is_url, source_key
 from assistant.ingest.html import default_source, parse_page
 from assistant.ingest.html_crawl import Crawler, read_sitemap, read_url_list
 from assistant.models import Document
-
-if TYPE_CHECKING:
-    from assistant.ingest.dispatch import Request
 
 STATE_DIR = "ingest-state"
 
 
 def ingest_html(settings: Settings, request: Request, *, progress: Progress | None = None, delay: float = 1.0) -> tuple[str, IngestResult]:
-    from assistant.ingest.dispatch import is_url, source_key
-
     target = request.path_or_url
     if not is_url(target) and Path(target).suffix.lower() in (".html", ".htm"):
         source = request.source or default_source(request.url, request.local_authority)
@@ -47,8 +41,6 @@ def ingest_html(settings: Settings, request: Request, *, progress: Progress | No
 
 
 def _urls(target: str) -> list[str]:
-    from assistant.ingest.dispatch import is_url
-
     if is_url(target):
         return [] if target.lower().rstrip("/").endswith(".xml") else [target]
     path = Path(target)

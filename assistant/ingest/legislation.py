@@ -18,37 +18,20 @@ title, and the url is the provision's own legislation.gov.uk page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, clean_text
 from assistant.ingest.legislation_html import parse_html
-from assistant.models import Document, LegalStatus, PassageKind
+from assistant.ingest.legislation_units import Unit, documents_from_units, ref_prefix
+from assistant.models import LegalStatus
 from assistant.sources import LEGISLATION_URLS, canonical_source
 
 __all__ = ["load_legislation", "parse_xml", "parse_html", "Unit", "documents_from_units", "ref_prefix"]
 
 SKIP = {"Commentaries", "CommentaryRef", "Versions", "Footnotes", "FootnoteRef", "Metadata", "Contents", "MarginNote"}
-PREFIX = {"section": "s.", "regulation": "reg ", "article": "art ", "rule": "rule "}
-
-
-@dataclass
-class Unit:
-    """One citable provision while it is being collected."""
-
-    ref: str
-    title: str
-    path: list[str]
-    url: str | None
-    lines: list[str] = field(default_factory=list)
-
-
-def ref_prefix(kind: str) -> str:
-    return PREFIX.get(kind, "s.")
 
 
 def load_legislation(path: Path, *, status: LegalStatus, source: str | None = None, url: str | None = None) -> IngestResult:
@@ -74,37 +57,6 @@ def parse_xml(data: bytes, *, status: LegalStatus, source: str | None = None, or
     units: list[Unit] = []
     _walk(root, [], units, pending_title="", source=source)
     return documents_from_units(units, source=source, status=status, origin=origin)
-
-
-def documents_from_units(units: list[Unit], *, source: str, status: LegalStatus, origin: str) -> IngestResult:
-    result = IngestResult()
-    seen: set[str] = set()
-    for unit in units:
-        text = "\n".join(line for line in unit.lines if line.strip()).strip()
-        if not text:
-            result.skip(f"{unit.ref} has no text (repealed or not yet in force?)")
-            continue
-        doc_id = f"legislation/{slug(source)}/{slug(unit.ref)}"
-        if doc_id in seen:
-            result.skip(f"{unit.ref} appears twice; the first version was kept")
-            continue
-        seen.add(doc_id)
-        result.documents.append(
-            Document(
-                doc_id=doc_id,
-                text=text,
-                source=source,
-                ref=unit.ref,
-                title=unit.title or f"{source} {unit.ref}",
-                status=status,
-                url=unit.url,
-                extra={"heading": " > ".join(p for p in unit.path if p)},
-                kind=PassageKind.OFFICIAL,  # the publisher's own words
-            )
-        )
-    if not result.documents:
-        raise IngestError(f"no sections, regulations or schedule paragraphs were found in {origin}")
-    return result
 
 
 def _local(element: etree._Element) -> str:

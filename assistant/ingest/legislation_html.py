@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, clean_text
+from assistant.ingest.legislation_units import Unit, documents_from_units, ref_prefix
 from assistant.models import LegalStatus
 from assistant.sources import LEGISLATION_URLS, canonical_source
 
@@ -33,8 +34,6 @@ BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li"}
 
 
 def parse_html(data: bytes, *, status: LegalStatus, source: str | None = None, url: str | None = None, origin: str = "the page") -> IngestResult:
-    from assistant.ingest.legislation import Unit, documents_from_units, ref_prefix
-
     try:
         root = lxml_html.fromstring(data)
     except (etree.ParserError, ValueError) as exc:

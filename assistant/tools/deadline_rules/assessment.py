@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from assistant.tools import calendar as cal
 from assistant.tools import law as L
-from assistant.tools.deadlines import Actor, Deadline, fmt
+from assistant.tools.deadline_types import Actor, Deadline, fmt
 from assistant.tools.events import KnownEvents
 
 _ASSESS_EXCEPTIONS = (

@@ -13,7 +13,7 @@ from datetime import date
 
 from assistant.tools import calendar as cal
 from assistant.tools import law as L
-from assistant.tools.deadlines import Actor, Deadline, fmt, sen_appeal_deadline, tribunal_time_adjust
+from assistant.tools.deadline_types import Actor, Deadline, fmt, sen_appeal_deadline, tribunal_time_adjust
 from assistant.tools.events import KnownEvents, OrderType, UnopposedType
 
 _LATE_APPEAL = (

@@ -12,7 +12,7 @@ from datetime import date
 
 from assistant.tools import calendar as cal
 from assistant.tools import law as L
-from assistant.tools.deadlines import Actor, Deadline, fmt
+from assistant.tools.deadline_types import Actor, Deadline, fmt
 from assistant.tools.events import KnownEvents, TransferKind
 
 

@@ -1,48 +1,53 @@
-"""`send-assistant purge`: the retention job, for cron or a systemd timer.
-
-    send-assistant purge                      delete what is older than SEND_ASSISTANT_RETENTION_DAYS
-    send-assistant purge --older-than-days 7
-"""
+"""`send-assistant serve`: the web app and the API, after saying what is wrong with the index if anything is."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
 
-from assistant.cli import command
-from assistant.config import Settings
+from assistant.config import Settings, get_settings
+
+NAME = "serve"
 
 
-def _purge_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--older-than-days",
-        type=int,
-        default=None,
-        metavar="N",
-        help="delete conversations and feedback older than N days (default: the retention period, 30)",
-    )
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads per worker for the model and vector maths (default 1, or SEND_ASSISTANT_COMPUTE_THREADS)")
 
 
-@command("purge", _purge_args)
-def purge(args: argparse.Namespace, settings: Settings) -> int:
-    """Delete stored conversations and feedback older than the retention period.
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the web app and the API (OpenAPI docs at /docs).
 
-    Works on the database in SEND_ASSISTANT_DATABASE_URL (default: SQLite in the data folder).
-    Run it daily, e.g. from cron:  0 3 * * *  send-assistant purge
-
-    Example: send-assistant purge --older-than-days 7
+    Example: send-assistant serve --host 127.0.0.1 --port 8000
     """
-    from assistant.conversations import SqlConversationStore
-    from assistant.redact import redact
+    import uvicorn
 
-    days = settings.retention_days if args.older_than_days is None else args.older_than_days
-    if days < 0:
-        print(f"send-assistant: --older-than-days must be 0 or more, got {days}")
-        return 2
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = SqlConversationStore(settings.sqlalchemy_url, redact=lambda text: redact(text).text)
-    removed = store.purge(older_than_days=days)
-    print(f"Removed {removed} stored turn(s) and feedback record(s) older than {days} day(s).")
+    # Every worker reads its settings from the environment: one thread each for the model and
+    # numpy unless told otherwise (concurrent answers then share the cores without contention).
+    if args.threads is not None:
+        os.environ["SEND_ASSISTANT_COMPUTE_THREADS"] = str(args.threads)
+    else:
+        os.environ.setdefault("SEND_ASSISTANT_COMPUTE_THREADS", "1")
+    get_settings.cache_clear()
+    problem = index_problem(settings)
+    if problem:
+        print(f"send-assistant: {problem}\nServing anyway: /api/chat answers 503 until the index is rebuilt.", file=sys.stderr, flush=True)
+    print(f"SEND Assistant on http://{args.host}:{args.port}  (API docs: /docs)", flush=True)
+    uvicorn.run(
+        "assistant.api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout_graceful_shutdown=20,
+        log_level="info",
+        log_config=server_log_config(settings),
+    )
     return 0
 
 
@@ -52,16 +57,14 @@ def index_problem(settings: Settings) -> str | None:
     Reads the build's files (not the vector store server), so `serve` can say what is wrong
     before its workers start and answer 503 for want of an index.
     """
-    import zipfile
-
     from assistant.errors import IndexMissing
-    from assistant.index import load_index
+    from assistant.index import UNREADABLE, load_index
 
     try:
         index = load_index(settings.index_dir, lambda build, name: None)  # type: ignore[arg-type,return-value]
     except IndexMissing as exc:
         return str(exc)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+    except UNREADABLE as exc:
         return (
             f"the search index in {settings.index_dir} is damaged ({exc.__class__.__name__}: {exc}); "
             "run `send-assistant index --rebuild` to build it again"
@@ -76,14 +79,7 @@ def server_log_config(settings: Settings) -> dict[str, Any]:
     """uvicorn's logging config, applied in every worker, with every record redacted.
 
     Message text is never logged unless SEND_ASSISTANT_LOG_MESSAGE_TEXT=true, and then redacted.
-    Without assistant.logging_setup, uvicorn's own config.
     """
-    try:
-        from assistant.logging_setup import RedactingFilter  # noqa: F401
-    except ImportError:
-        from uvicorn.config import LOGGING_CONFIG
-
-        return LOGGING_CONFIG
     return {
         "version": 1,
         "disable_existing_loggers": False,

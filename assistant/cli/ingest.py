@@ -2,27 +2,29 @@
 
     send-assistant ingest directory.json --status local --local-authority "North Lincolnshire"
     send-assistant ingest cop.pdf --source "SEND Code of Practice 2015" --status statutory_guidance
+
+Imports only the readers and the indexing path: nothing of the answer stack.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from assistant.cli import command
 from assistant.config import Settings
-from assistant.index import BuildSummary
-from assistant.ingest.common import Progress as ProgressFn
-from assistant.ingest.dispatch import KINDS, Ingested, Request, ingest
-from assistant.models import LegalStatus
+
+if TYPE_CHECKING:
+    from assistant.index import BuildSummary
+    from assistant.ingest.dispatch import Ingested
+
+NAME = "ingest"
 
 
-def _ingest_args(p: argparse.ArgumentParser) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
+    from assistant.ingest.dispatch import KINDS
+    from assistant.models import LegalStatus
+
     p.add_argument("path_or_url", help="a file (.json, .pdf, .docx, .xml, .html, .txt list of URLs) or a URL")
     p.add_argument("--status", required=True, choices=[s.value for s in LegalStatus], help="the legal force of this source")
     p.add_argument("--source", default=None, help='how citations name it, e.g. "SEND Code of Practice 2015"')
@@ -33,8 +35,7 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-index", action="store_true", help="only store the documents; run `send-assistant index` later")
 
 
-@command("ingest", _ingest_args)
-def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest a source (ORUK directory, PDF, legislation, web pages, Word file) and update the index.
 
     Only a successful parse replaces the source's previous documents, so a bad file or a failed
@@ -46,6 +47,14 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
       send-assistant ingest https://www.legislation.gov.uk/uksi/2014/1530/data.xml --status law
       send-assistant ingest https://example.org/local-offer/sitemap.xml --status local --local-authority Demoshire
     """
+    from rich.console import Console
+
+    from assistant.cli.progress import progress_bars
+    from assistant.indexing import refresh
+    from assistant.ingest.common import Request
+    from assistant.ingest.dispatch import ingest
+    from assistant.models import LegalStatus
+
     console = Console(stderr=True)
     request = Request(
         path_or_url=args.path_or_url,
@@ -63,30 +72,12 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_index:
         print("Not indexed yet: run `send-assistant index`.")
         return 0
-    summary = index_now(settings, console)
-    print(describe_index(summary, time.perf_counter() - started))
-    return 0
-
-
-def index_now(settings: Settings, console: Console) -> BuildSummary:
-    from assistant.services import index_embedder, run_index
-
     with progress_bars(console) as report:
-        return run_index(settings, index_embedder(settings), progress=report)
-
-
-@contextmanager
-def progress_bars(console: Console) -> Iterator[ProgressFn]:
-    """A `(stage, done, total)` callback drawing one rich bar per stage."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bars:
-        tasks: dict[str, int] = {}
-
-        def report(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(stage.capitalize(), total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield report
+        refreshed = refresh(settings, progress=report)
+    print(describe_index(refreshed.summary, time.perf_counter() - started))
+    for made in refreshed.made:
+        print(f"Made {made}.")
+    return 0
 
 
 def describe(done: Ingested) -> str:
@@ -103,9 +94,9 @@ def describe(done: Ingested) -> str:
 
 
 def describe_index(summary: BuildSummary, seconds: float) -> str:
-    rate = summary.embedded / summary.seconds if summary.seconds else 0.0
+    rate = summary.texts_embedded / summary.seconds if summary.seconds else 0.0
     return (
         f"Index: {summary.documents} documents, {summary.chunks} chunks; {summary.skipped_unchanged} skipped unchanged, "
         f"{summary.added} added, {summary.replaced} replaced, {summary.removed} removed; {summary.embedded} chunks embedded "
-        f"in {summary.seconds:.1f}s ({rate:.1f} chunks/s). Build {summary.build}. Total {seconds:.1f}s."
+        f"({summary.texts_embedded} texts) in {summary.seconds:.1f}s ({rate:.1f} texts/s). Build {summary.build}. Total {seconds:.1f}s."
     )

@@ -6,13 +6,10 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Any
 
-from assistant.cli import command
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.evaluation import Result, by_category, load_questions, markdown_report, score, sources_recall, summarise
-from assistant.models import Persona
 
+NAME = "eval"
 DEV_SET = PROJECT_ROOT.parent / "shared" / "evals" / "dev_questions.jsonl"
 OWN_SETS = [PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "routing.jsonl"]
 REPORTS = PROJECT_ROOT / "evals" / "reports"
@@ -22,33 +19,19 @@ def default_sets() -> list[Path]:
     return [p for p in [DEV_SET, *OWN_SETS] if p.exists()]
 
 
-def run_rows(pipeline: Any, rows: list[dict[str, Any]]) -> list[Result]:
-    results = []
-    for row in rows:
-        persona = Persona(row.get("persona", "parent"))
-        conversation_id = None
-        for turn in row.get("turns") or []:
-            earlier = pipeline.answer(turn, persona=persona, local_authority=row.get("local_authority"), conversation_id=conversation_id)
-            conversation_id = earlier.conversation_id
-        started = time.perf_counter()
-        answer = pipeline.answer(row["question"], persona=persona, local_authority=row.get("local_authority"), conversation_id=conversation_id)
-        results.append(score(row, answer, (time.perf_counter() - started) * 1000))
-    return results
-
-
-def _eval_args(p: argparse.ArgumentParser) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="sets", action="append", type=Path, help="a JSONL question set (repeatable); default: the dev set and evals/*.jsonl")
     p.add_argument("--baseline", action="store_true", help="also score a naive LangChain RAG retriever on source recall")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions of each set")
     p.add_argument("--report", type=Path, default=None, help="where to write the Markdown report")
 
 
-@command("eval", _eval_args)
-def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the eval question sets and write a Markdown report to evals/reports/.
 
     Example: send-assistant eval --set ../shared/evals/dev_questions.jsonl --baseline
     """
+    from assistant.evaluation import Result, by_category, load_questions, markdown_report, run_rows, sources_recall, summarise
     from assistant.services import build_services
 
     services = build_services(settings)
@@ -73,6 +56,6 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = args.report or REPORTS / f"eval-{time.strftime('%Y%m%d-%H%M%S')}.md"
     report.write_text(markdown_report("All sets", total, by_category(overall), []) + "\n" + "\n".join(sections))
-    print(f"overall: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in total.items() if k != "status_accuracy_by_expect"}))
+    print("overall: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in total.items() if k != "status_accuracy_by_expect"}))
     print(f"report: {report}")
     return 0
