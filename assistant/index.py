@@ -405,6 +405,7 @@ class LoadedIndex:
     # The example questions' vectors and the chunk each belongs to: the answer bank matches
     # a question to these, question to question.
     question_vectors: np.ndarray | None = None
+    chunk_vectors: np.ndarray | None = None  # each chunk's own vector (title and text), row = chunk number
     question_chunk: np.ndarray | None = None
 
     def __post_init__(self) -> None:
@@ -456,6 +457,7 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
             vector_rows = len(records) + len(question_chunk)
             embedded = manifest.get("embedded_store", (build / EMBEDDED_STORE).is_dir())  # older manifests lack the flag
             question_vectors = npz["question"]
+            chunk_vectors = npz["chunk"]
             dense = _vector_search(npz["chunk"], question_vectors, question_chunk, records) if embedded else None
         keyword = KeywordIndex.load(build / "bm25")
     except UNREADABLE as exc:
@@ -477,6 +479,7 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         manifest=manifest,
         dense=dense,
         question_vectors=question_vectors,
+        chunk_vectors=chunk_vectors,
         question_chunk=question_chunk,
     )
 

@@ -70,6 +70,7 @@ class SearchIndex(Protocol):
     dense: DenseSearch
     keyword: KeywordSearch
     question_vectors: np.ndarray | None  # the example questions' vectors (the answer bank matches these)
+    chunk_vectors: np.ndarray | None  # each chunk's own vector, row = chunk number (the answer bank reads its entries')
     question_chunk: np.ndarray | None  # the chunk number each example question belongs to
 
     def sentence_vectors_of(self, pos: int) -> np.ndarray: ...

@@ -76,6 +76,7 @@ class MemoryIndex:
         self._sentence_vectors = sentence_vectors
         self.question_vectors = question_vectors
         self.question_chunk = question_chunk
+        self.chunk_vectors = chunk_vectors
         owners = [*range(len(chunks)), *question_chunk.tolist()]
         rows = np.concatenate([chunk_vectors, question_vectors]) if len(question_vectors) else chunk_vectors
         self.dense = VectorSearch(rows, [chunks[i].chunk_id for i in owners], [chunks[i].local_authority or NATIONAL for i in owners])

@@ -58,8 +58,7 @@ class AnswerBank:
         self._rows = np.flatnonzero(in_bank)
         self._row_owner = owners[self._rows] if owners.size else owners
         # Each entry's own vector (its title and explanation), from the dense rows when held in process.
-        dense = getattr(index, "dense", None)
-        chunk_vectors = getattr(dense, "_vectors", None)
+        chunk_vectors = index.chunk_vectors
         self._entry_vectors = (
             {pos: chunk_vectors[pos] for pos in self.entries} if chunk_vectors is not None and len(chunk_vectors) >= len(index.chunks) else {}
         )
