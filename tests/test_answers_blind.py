@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from assistant.evals_cli import run_rows
+from assistant.evaluation import run_rows
 from assistant.evaluation import load_questions, summarise
 
 from conftest import PROJECT
