@@ -36,6 +36,18 @@ def run_rows(pipeline: Any, rows: list[dict[str, Any]]) -> list[Result]:
     return results
 
 
+def _shown(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary to print: rounded, without the per-expect table, routing figures only where present."""
+    out: dict[str, Any] = {}
+    for key, value in summary.items():
+        if key == "status_accuracy_by_expect":
+            continue
+        if key == "routing":
+            value = {k: round(v, 3) for k, v in value.items() if v is not None}
+        out[key] = round(value, 3) if isinstance(value, float) else value
+    return out
+
+
 def _eval_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="sets", action="append", type=Path, help="a JSONL question set (repeatable); default: the dev set and evals/*.jsonl")
     p.add_argument("--baseline", action="store_true", help="also score a naive LangChain RAG retriever on source recall")
@@ -68,11 +80,11 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
             naive = NaiveRag.build(settings, services.embedder)
             baseline = {"source_recall_at_5": sources_recall(rows, naive.cited)}
         sections.append(markdown_report(f"{path.name}", summary, by_category(results), results, baseline))
-        print(f"{path.name}: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in summary.items() if k != "status_accuracy_by_expect"}))
+        print(f"{path.name}: " + json.dumps(_shown(summary)))
     total = summarise(overall)
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = args.report or REPORTS / f"eval-{time.strftime('%Y%m%d-%H%M%S')}.md"
     report.write_text(markdown_report("All sets", total, by_category(overall), []) + "\n" + "\n".join(sections))
-    print(f"overall: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in total.items() if k != "status_accuracy_by_expect"}))
+    print("overall: " + json.dumps(_shown(total)))
     print(f"report: {report}")
     return 0

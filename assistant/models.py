@@ -142,3 +142,7 @@ class Answer:
     conversation_id: str = ""
     notices: list[str] = field(default_factory=list)
     engine: str = "extractive"
+    # Where routing sent the message: "answer", "prediction", "distress", "out_of_scope", "no_data",
+    # "clarify", "refused/injection", "refused/falsify", "safeguarding/<kind>", "jurisdiction/<nation>",
+    # "tool/deadlines", "tool/appeal_route".
+    route: str = "answer"

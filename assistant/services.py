@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from assistant.answer.extractive import ExtractiveComposer
@@ -18,12 +19,13 @@ from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
 from assistant.errors import BackendUnavailable, ConfigError, IndexMissing
-from assistant.guardrails.semantic import SemanticSafety, exemplar_vectors
 from assistant.index import BuildSummary, LoadedIndex, build_index, current_build, load_index
 from assistant.ingest.markdown import load_corpus
 from assistant.models import Document
 from assistant.ports import Embedder
 from assistant.retrieve import Retriever
+from assistant.routing.cache import load_or_build
+from assistant.routing.router import Router
 from assistant.store import ChromaChunkStore, make_client
 
 
@@ -68,17 +70,17 @@ def make_embedder(settings: Settings, *, backend: str | None = None) -> Embedder
 
 
 def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
-    """What `send-assistant index` leaves beside the index so a server starts fast: the
-    safeguarding exemplars' vectors and the ONNX export of the model. Returns what it made;
-    an export that cannot be made (no onnx package) leaves serving on torch."""
+    """What `send-assistant index` leaves beside the index so a server starts fast: the routing
+    examples' vectors and trained weights, and the ONNX export of the model. Returns what it
+    made; an export that cannot be made (no onnx package) leaves serving on torch."""
     from assistant.embedding import export_onnx, onnx_file
 
     made = []
-    cache = exemplar_cache(settings)
+    cache = routing_cache(settings)
     before = cache.stat().st_mtime_ns if cache.exists() else None
-    cache_exemplar_vectors(settings, embedder)
+    load_or_build(embedder, cache=cache, model=model_name(settings))
     if not cache.exists() or cache.stat().st_mtime_ns != before:
-        made.append(f"safeguarding exemplar vectors ({cache.name})")
+        made.append(f"routing example vectors and weights ({cache.name})")
     if settings.embedding_backend != "torch":
         target = onnx_file(settings.embedding_model_path, settings.models_dir)
         if not target.is_file():
@@ -97,7 +99,7 @@ def serving_ready(settings: Settings) -> bool:
     """Whether what `prepare_serving` makes is there (it is rebuilt by start-up if stale)."""
     from assistant.embedding import onnx_file
 
-    if not exemplar_cache(settings).is_file():
+    if not routing_cache(settings).is_file():
         return False
     return settings.embedding_backend == "torch" or onnx_file(settings.embedding_model_path, settings.models_dir).is_file()
 
@@ -120,15 +122,10 @@ def run_index(settings: Settings, embedder: Embedder, *, progress: Any = None) -
     )
 
 
-def exemplar_cache(settings: Settings) -> Path:
-    """Where the safeguarding exemplars' vectors are kept, beside the index builds: written by
-    `send-assistant index` (or by the first start-up that finds it missing or stale)."""
-    return settings.index_dir / "safety-exemplars.npz"
-
-
-def cache_exemplar_vectors(settings: Settings, embedder: Embedder) -> None:
-    """Embed the safeguarding exemplars into their cache file unless it is already current."""
-    exemplar_vectors(embedder, exemplar_cache(settings), model=model_name(settings))
+def routing_cache(settings: Settings) -> Path:
+    """Where the routing examples' vectors and trained weights are kept, beside the index builds:
+    written by `send-assistant index` (or by the first start-up that finds it missing or stale)."""
+    return settings.index_dir / "routing-exemplars.npz"
 
 
 @dataclass
@@ -174,20 +171,31 @@ class Services:
         return report
 
 
+def front_door(index: LoadedIndex) -> Callable[[str | None], str | None]:
+    """The selected council's children's social care front door, as one line of Markdown, when its
+    Local Offer lists one (a page marked `service: childrens_social_care` with a `phone`)."""
+    doors: dict[str, str] = {}
+    for chunk in index.chunks:
+        if chunk.local_authority and chunk.extra.get("service") == "childrens_social_care":
+            phone = chunk.extra.get("phone")
+            line = f"**{chunk.title}**" + (f": **{phone}**" if phone else "")
+            doors.setdefault(chunk.local_authority.casefold(), line + (f" ({chunk.url})" if chunk.url else ""))
+    return lambda local_authority: doors.get(local_authority.casefold()) if local_authority else None
+
+
 @lru_cache(maxsize=4)
-def semantic_safety(embedder: Embedder, cache: Path | None = None, model: str = "") -> SemanticSafety:
-    """The safeguarding check by meaning; its exemplars are embedded once per embedder, or
-    read from `cache` when it holds their vectors for this model."""
-    return SemanticSafety.from_files(embedder, cache=cache, model=model)
+def router(embedder: Embedder, cache: Path | None = None, model: str = "") -> Router:
+    """Routing by meaning; its examples are embedded once per embedder, or read from `cache`."""
+    return Router.build(embedder, cache=cache, model=model)
 
 
 def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, conversations: Any) -> Pipeline:
     from assistant.guardrails import screen
 
     try:
-        from assistant.tools.intent import detect_tool_request as detect_tool
+        from assistant.tools.intent import answer_with_tool
     except ImportError:  # the tools package is optional in a trimmed deployment
-        detect_tool = None
+        answer_with_tool = None
     generator = None
     if settings.llm_backend != "none":
         from assistant.answer.llm import LangChainGenerator
@@ -198,10 +206,10 @@ def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, c
         composer=ExtractiveComposer(index),
         conversations=conversations,
         screen=screen,
-        detect_tool=detect_tool,
+        router=router(embedder, routing_cache(settings), model_name(settings)).with_front_door(front_door(index)),
+        answer_with_tool=answer_with_tool,
         generator=generator,
         min_relevance=settings.min_relevance,
-        semantic_safety=semantic_safety(embedder, exemplar_cache(settings), model_name(settings)),
     )
 
 

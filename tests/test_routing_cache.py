@@ -16,6 +16,12 @@ import numpy as np
 import pytest
 
 from assistant.routing import cache as cache_module
+
+
+@pytest.fixture(autouse=True)
+def _nothing_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a new process would: nothing embedded in memory yet."""
+    monkeypatch.setattr(cache_module, "_MEMO", {})
 from assistant.routing.cache import cache_key, load_or_build
 from assistant.routing.data import load_decisions
 
@@ -41,13 +47,14 @@ class HashEmbedder:
 N_EXAMPLES = sum(len(d.examples) for d in load_decisions().values())
 
 
-def test_the_first_call_embeds_and_writes_the_file_and_the_next_reads_it(tmp_path: Path) -> None:
+def test_the_first_call_embeds_and_writes_the_file_and_the_next_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "index" / "routing-exemplars.npz"
     first = HashEmbedder()
     trained = load_or_build(first, cache=cache, model="m1")
     assert len(first.texts) == N_EXAMPLES and cache.exists()
 
-    second = HashEmbedder()  # another process's embedder: nothing remembered in memory
+    monkeypatch.setattr(cache_module, "_MEMO", {})  # another process: nothing remembered in memory
+    second = HashEmbedder()
     again = load_or_build(second, cache=cache, model="m1")
     assert second.texts == [], "a current cache file means the model is not called"
     for name in trained.vectors:
@@ -64,6 +71,7 @@ def test_another_model_makes_the_cache_stale_and_it_is_rebuilt(tmp_path: Path) -
     assert len(embedder.texts) == N_EXAMPLES
     with np.load(cache) as npz:
         assert str(npz["key"]) == cache_key(embedder, "m2")
+    cache_module._MEMO.clear()
     later = HashEmbedder()
     load_or_build(later, cache=cache, model="m2")
     assert later.texts == []
@@ -90,13 +98,15 @@ def test_new_training_parameters_retrain_without_embedding(tmp_path: Path, monke
         assert str(npz["weights_key"]) == "recalibrated"
 
 
-def test_a_damaged_cache_file_is_embedded_again(tmp_path: Path) -> None:
+def test_a_damaged_cache_file_is_embedded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "routing-exemplars.npz"
     load_or_build(HashEmbedder(), cache=cache, model="m1")
     cache.write_bytes(cache.read_bytes()[:100])
+    monkeypatch.setattr(cache_module, "_MEMO", {})  # another process
     embedder = HashEmbedder()
     load_or_build(embedder, cache=cache, model="m1")
     assert len(embedder.texts) == N_EXAMPLES
+    cache_module._MEMO.clear()
     later = HashEmbedder()
     load_or_build(later, cache=cache, model="m1")
     assert later.texts == [], "the damaged file was replaced by a good one"
@@ -109,11 +119,11 @@ def test_a_cache_that_cannot_be_written_still_gives_the_vectors(tmp_path: Path) 
     assert trained.vectors["message"].shape == (len(load_decisions()["message"].examples), HashEmbedder.dimension)
 
 
-def test_one_process_embeds_the_examples_once_per_embedder_whatever_the_path(tmp_path: Path) -> None:
-    embedder = HashEmbedder()
+def test_one_process_embeds_the_examples_once_whatever_the_path_or_embedder_object(tmp_path: Path) -> None:
+    embedder, another = HashEmbedder(), HashEmbedder()
     load_or_build(embedder, cache=tmp_path / "a" / "cache.npz", model="m1")
-    load_or_build(embedder, cache=tmp_path / "b" / "cache.npz", model="m1")
-    assert len(embedder.texts) == N_EXAMPLES
+    load_or_build(another, cache=tmp_path / "b" / "cache.npz", model="m1")
+    assert len(embedder.texts) == N_EXAMPLES and another.texts == []
     assert (tmp_path / "b" / "cache.npz").exists()
 
 
@@ -125,6 +135,7 @@ def test_services_keep_the_cache_beside_the_index(tmp_path: Path) -> None:
     made = prepare_serving(settings, HashEmbedder())
     assert routing_cache(settings).parent == settings.index_dir and routing_cache(settings).exists()
     assert any("routing" in m for m in made)
+    cache_module._MEMO.clear()
     embedder = HashEmbedder()
     router(embedder, routing_cache(settings), "all-MiniLM-L6-v2")
     assert embedder.texts == []

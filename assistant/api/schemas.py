@@ -50,6 +50,8 @@ class ChatResponse(BaseModel):
     signposts: list[SignpostOut]
     notices: list[str] = Field(default_factory=list, description="Things the user should know about how this answer was made.")
     engine: str = "extractive"
+    route: str = Field("answer", description='Where routing sent the message, e.g. "answer", "prediction", '
+                       '"safeguarding/abuse", "jurisdiction/wales", "out_of_scope", "tool/deadlines".')
 
     @classmethod
     def from_answer(cls, answer: Answer) -> ChatResponse:
@@ -61,6 +63,7 @@ class ChatResponse(BaseModel):
             signposts=[SignpostOut(name=s.name, url=s.url, phone=s.phone) for s in answer.signposts],
             notices=answer.notices,
             engine=answer.engine,
+            route=answer.route,
         )
 
 

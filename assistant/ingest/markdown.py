@@ -69,7 +69,7 @@ def parse_passage(text: str, doc_id: str) -> Document:
         raise CorpusError(f"{doc_id}: questions must be a list")
     extra = {
         key: str(meta[key])
-        for key in ("effective_from", "superseded_by", "as_at", "last_checked")
+        for key in ("effective_from", "superseded_by", "as_at", "last_checked", "service", "phone")
         if meta.get(key) is not None
     }
     local_authority = meta.get("local_authority")

@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import os
 import uuid
-import weakref
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,19 +73,10 @@ def train_all(decisions: dict[str, DecisionSet], vectors: dict[str, np.ndarray])
     return out
 
 
-_MEMO: weakref.WeakKeyDictionary[Embedder, dict[str, Trained]] = weakref.WeakKeyDictionary()
-
-
-def _remembered(embedder: Embedder, key: str) -> Trained | None:
-    try:
-        return _MEMO.get(embedder, {}).get(key)
-    except TypeError:  # an embedder that cannot be weakly referenced is never remembered
-        return None
-
-
-def _remember(embedder: Embedder, key: str, trained: Trained) -> None:
-    with contextlib.suppress(TypeError):
-        _MEMO.setdefault(embedder, {})[key] = trained
+# Vectors and weights this process has already made, by their keys. The keys name the model and
+# the embedder, so two embedders of the same model (torch and ONNX: their vectors agree to about
+# 1e-7) share them, and one process embeds the examples at most once, whatever the cache path.
+_MEMO: dict[str, Trained] = {}
 
 
 def load_or_build(embedder: Embedder, *, cache: Path | None, model: str) -> Trained:
@@ -100,13 +90,11 @@ def load_or_build(embedder: Embedder, *, cache: Path | None, model: str) -> Trai
     vectors, logistic = _read(cache, key, decisions) if cache is not None else (None, None)
     if vectors is not None and logistic is not None:
         return Trained(vectors, logistic)
-    remembered = _remembered(embedder, weights_key(key))
-    if remembered is not None:
-        trained = remembered
-    else:
+    trained = _MEMO.get(weights_key(key))
+    if trained is None:
         vectors = vectors if vectors is not None else embed_examples(embedder, decisions)
         trained = Trained(vectors, train_all(decisions, vectors))
-        _remember(embedder, weights_key(key), trained)
+        _MEMO[weights_key(key)] = trained
     if cache is not None:
         _write(cache, key, trained)
     return trained

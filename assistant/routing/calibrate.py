@@ -10,7 +10,9 @@ balanced accuracy, keeps the better, then sets:
 
 * ``safeguarding`` (message classifier): the highest threshold that still keeps out-of-fold
   recall of the safeguarding examples at RECALL_TARGET or more; the false-safeguarding rate it
-  costs on the other examples is printed beside it;
+  costs on the other examples is printed beside it. When logistic regression wins, the nearest
+  examples confirm the messages between that floor and ``safeguarding_sure`` (the pair with the
+  best recall minus false alarms, keeping recall at BOTH_RECALL_FLOOR or more);
 * per label: the lowest score at which a label is accepted such that at most ANSWER_LEAK of
   the ordinary examples ("answer"/"engine") would take it.
 """
@@ -31,9 +33,11 @@ from assistant.routing.data import DecisionSet, load_decisions
 
 GRID = {"logistic": [{"C": c} for c in (2.0, 8.0, 32.0)], "nearest": [{"k": k} for k in (1, 3, 5)]}
 RECALL_TARGET = 0.98
+BOTH_RECALL_FLOOR = 0.93
 # the share of ordinary examples a label may take: an ordinary question wrongly declined costs more than
 # a prediction answered without its decline line; a family wrongly told "you're in Wales" is worst of all.
 ANSWER_LEAK = {"message": 0.01, "tools": 0.05, "jurisdiction": 0.05}
+LABEL_LEAK: dict[str, float] = {}  # a label allowed a different share (none: measured worse on the own set)
 ORDINARY = {"message": {"answer"}, "tools": {"engine"}, "jurisdiction": {"in_passing"}}
 THRESHOLDS = Path(__file__).resolve().parent / "data" / "thresholds.yaml"
 
@@ -98,6 +102,31 @@ def _ordinary(name: str, decision: DecisionSet) -> np.ndarray:
     return np.array([label in routes or decision.labels[label].route in routes for label in decision.label_names()])
 
 
+def _sg_both(logistic: np.ndarray, nearest: np.ndarray, y: np.ndarray, decision: DecisionSet, *,
+             floor: float) -> dict[str, float]:
+    """Logistic and nearest examples together: a message at or above ``floor`` but below
+    ``safeguarding_sure`` also needs the nearest examples' margin. The pair with the best
+    balance (recall minus the false-safeguarding rate on ordinary examples, out of fold) is
+    kept, among those keeping recall at BOTH_RECALL_FLOOR or more."""
+    sg = np.array([decision.labels[label].safeguarding for label in decision.label_names()])
+    is_sg, ordinary = sg[y], _ordinary("message", decision)[y]
+    p, q = safeguarding_score("logistic", logistic, sg), safeguarding_score("nearest", nearest, sg)
+    kinds = np.where(sg)[0][logistic[:, sg].argmax(axis=1)]
+    best: dict[str, float] | None = None
+    for sure in np.round(np.arange(0.30, 0.801, 0.05), 2):
+        for margin in np.round(np.arange(-0.10, 0.051, 0.01), 2):
+            flagged = (p >= sure) | ((p >= floor) & (q >= margin))
+            recall, fp = float(flagged[is_sg].mean()), float(flagged[ordinary].mean())
+            if recall < BOTH_RECALL_FLOOR:
+                continue
+            if best is None or (recall - fp, recall) > (best["recall"] - best["false_safeguarding_answer"], best["recall"]):
+                best = {"safeguarding_sure": float(sure), "safeguarding_margin": float(margin), "recall": recall,
+                        "false_safeguarding_answer": fp, "false_safeguarding": float(flagged[~is_sg].mean()),
+                        "right_kind": float((kinds[is_sg & flagged] == y[is_sg & flagged]).mean())}
+    assert best is not None, "no pair keeps the recall floor"
+    return best
+
+
 def _label_thresholds(name: str, kind: str, scores: np.ndarray, y: np.ndarray, decision: DecisionSet) -> dict[str, float]:
     """Per label, the lowest accepted score that lets at most ANSWER_LEAK of the ordinary examples through."""
     labels = decision.label_names()
@@ -106,11 +135,11 @@ def _label_thresholds(name: str, kind: str, scores: np.ndarray, y: np.ndarray, d
         return {}
     ordinary_score = grouped(kind, scores, members)
     is_ordinary = members[y]
-    allowed = int(np.floor(ANSWER_LEAK[name] * is_ordinary.sum()))
     out: dict[str, float] = {}
     for j, label in enumerate(labels):
         if members[j] or decision.labels[label].safeguarding:
             continue
+        allowed = int(np.floor(LABEL_LEAK.get(label, ANSWER_LEAK[name]) * is_ordinary.sum()))
         others = [k for k in range(len(labels)) if not members[k] and not decision.labels[labels[k]].safeguarding and k != j]
         wins = (scores[:, j] > ordinary_score) & (scores[:, j] >= (scores[:, others].max(axis=1) if others else -np.inf))
         leak = np.sort(scores[is_ordinary & wins, j])[::-1]
@@ -167,11 +196,20 @@ def calibrate(vectors: dict[str, np.ndarray]) -> tuple[dict[str, Any], str]:
         if name == "message":
             for k in results:
                 sg = _sg_threshold(k, results[k]["scores"], y, decision)
-                lines.append(f"- {k}: safeguarding threshold {sg['threshold']}: recall {sg['recall']:.1%}, right kind "
+                lines.append(f"- {k} alone: safeguarding threshold {sg['threshold']}: recall {sg['recall']:.1%}, right kind "
                              f"{sg['right_kind']:.1%}, false safeguarding {sg['false_safeguarding']:.1%} of other examples "
                              f"({sg['false_safeguarding_answer']:.1%} of ordinary ones)")
                 if k == kind:
                     entry["safeguarding"] = sg["threshold"]
+            entry["k"] = results["nearest"]["params"]["k"]
+            if kind == "logistic":
+                both = _sg_both(results["logistic"]["scores"], results["nearest"]["scores"], y, decision,
+                                floor=entry["safeguarding"])
+                entry.update({k: both[k] for k in ("safeguarding_sure", "safeguarding_margin")})
+                lines.append(f"- both (kept): logistic >= {both['safeguarding_sure']}, or >= {entry['safeguarding']} with the "
+                             f"nearest examples' margin >= {both['safeguarding_margin']}: recall {both['recall']:.1%}, "
+                             f"right kind {both['right_kind']:.1%}, false safeguarding {both['false_safeguarding']:.1%} of "
+                             f"other examples ({both['false_safeguarding_answer']:.1%} of ordinary ones)")
         labels = (_jurisdiction_thresholds(chosen["scores"], y, decision) if name == "jurisdiction"
                   else _label_thresholds(name, kind, chosen["scores"], y, decision))
         if labels:

@@ -73,5 +73,6 @@ def safeguarding_score(kind: str, scores: np.ndarray, safeguarding: np.ndarray) 
 
 
 def grouped(kind: str, scores: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """One score for a group of labels (the ordinary ones): summed probability, or the best similarity."""
+    """One score for a group of labels (the ordinary ones, split by register and topic into
+    coherent sets): their summed probability, or the best similarity among them."""
     return scores[:, members].sum(axis=1) if kind == "logistic" else scores[:, members].max(axis=1)

@@ -130,11 +130,22 @@ class Router:
         return replace(other, place=place.place) if place is not None else other
 
     def safeguarding(self, vector: np.ndarray, *, local_authority: str | None = None) -> Routed | None:
+        """The reply for the most likely safeguarding kind, when the message reads as one.
+
+        With logistic regression: its summed safeguarding probability at or above ``safeguarding_sure``;
+        or at or above ``safeguarding`` when the nearest examples agree (the nearest kind beats the
+        nearest other label by ``safeguarding_margin``)."""
         message = self.classifiers["message"]
         scores = message.scores(vector)
         score = float(safeguarding_score(message.model.kind, scores[None, :], self._sg)[0])
         if score < self.thresholds.safeguarding():
             return None
+        sure = self.thresholds.spec.get("message", {}).get("safeguarding_sure")
+        if message.model.kind == "logistic" and sure is not None and score < float(sure):
+            near = message.nearest.scores(vector.reshape(1, -1).astype(np.float32))
+            margin = float(safeguarding_score("nearest", near, self._sg)[0])
+            if margin < float(self.thresholds.spec["message"].get("safeguarding_margin", 0.0)):
+                return None
         kinds = np.where(self._sg)[0]
         label = message.decision.labels[message.labels[int(kinds[int(np.argmax(scores[kinds]))])]]
         return self._stop(label, score, local_authority=local_authority)
