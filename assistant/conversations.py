@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, bindparam, create_engine, delete, event, insert, select
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, bindparam, create_engine, delete, event, insert, inspect, select
+from sqlalchemy import text as sql
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -34,6 +35,9 @@ class Turn:
     question: str
     query: str
     status: str
+    # Structured facts this turn established (JSON: a nation code, ISO event dates; see
+    # assistant.routing.facts), kept because question and query are stored redacted. Never names.
+    facts: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class _TurnRow(_Base):
     question: Mapped[str] = mapped_column(Text)
     query: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(32))
+    facts: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
@@ -88,7 +93,7 @@ def _now() -> datetime:
 # their compiled form instead of building and compiling a new statement per request.
 _TURNS = _TurnRow.__table__.c
 _RECENT_TURNS = (
-    select(_TURNS.question, _TURNS.query, _TURNS.status)
+    select(_TURNS.question, _TURNS.query, _TURNS.status, _TURNS.facts)
     .where(_TURNS.conversation_id == bindparam("conversation_id"))
     .order_by(_TURNS.id.desc())
     .limit(bindparam("limit", type_=Integer))
@@ -98,6 +103,7 @@ _ADD_FEEDBACK = insert(_FeedbackRow.__table__)
 
 
 # C0 and C1 controls except tab, newline and carriage return; DEL; lone UTF-16 surrogates.
+_FACTS = re.compile(r'^[\w{}":,. \[\]-]*$')  # JSON of codes and ISO dates only; anything else is not stored
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -124,6 +130,14 @@ def _sqlite_wal(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _add_facts_column(engine: Any) -> None:
+    """Databases made before turns had facts get the column (empty for their old turns)."""
+    if "facts" in {c["name"] for c in inspect(engine).get_columns("turns")}:
+        return
+    with engine.begin() as connection:
+        connection.execute(sql("ALTER TABLE turns ADD COLUMN facts TEXT DEFAULT ''"))
+
+
 class SqlConversationStore:
     """Stores redacted turns and feedback in any database SQLAlchemy reaches."""
 
@@ -146,6 +160,7 @@ class SqlConversationStore:
         for attempt in range(1, _CREATE_ATTEMPTS + 1):
             try:
                 _Base.metadata.create_all(self._engine)
+                _add_facts_column(self._engine)
                 break
             except DatabaseError:
                 if attempt == _CREATE_ATTEMPTS:
@@ -170,7 +185,7 @@ class SqlConversationStore:
     def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]:
         with self._engine.connect() as connection:
             rows = connection.execute(_RECENT_TURNS, {"conversation_id": storable(conversation_id), "limit": limit}).all()
-        return [Turn(question, query, status) for question, query, status in reversed(rows)]
+        return [Turn(question, query, status, facts or "") for question, query, status, facts in reversed(rows)]
 
     def append(self, conversation_id: str, turn: Turn) -> None:
         row = {  # redacted before the write lock is taken
@@ -178,6 +193,7 @@ class SqlConversationStore:
             "question": self._clean(turn.question),
             "query": self._clean(turn.query),
             "status": storable(turn.status),
+            "facts": turn.facts if _FACTS.match(turn.facts) else "",
             "created": _now(),
         }
         with self._writing, self._engine.begin() as connection:

@@ -10,7 +10,7 @@
 A build embeds with the ONNX export of the model, made first when it is missing, or with torch
 when there can be no export. The model is loaded only when there is something to embed, so a
 refresh that finds nothing new takes well under a second. After a build, `prepare_serving`
-leaves what a server needs to start fast: the ONNX export and the safeguarding exemplars' vectors.
+leaves what a server needs to start fast: the ONNX export and the routing examples' vectors and weights.
 
 Imports nothing of the answer stack (pipeline, retrieval, composers, guardrail rules): the
 `ingest` command loads only the readers, this module and the index writer.
@@ -208,17 +208,10 @@ def run_index(settings: Settings, embedder: Embedder, *, progress: Progress | No
 # --- preparing for serving ------------------------------------------------------------------
 
 
-def exemplar_cache(settings: Settings) -> Path:
-    """Where the safeguarding exemplars' vectors are kept, beside the index builds: written by
-    `send-assistant index` (or by the first start-up that finds it missing or stale)."""
-    return settings.index_dir / "safety-exemplars.npz"
-
-
-def cache_exemplar_vectors(settings: Settings, embedder: Embedder) -> None:
-    """Embed the safeguarding exemplars into their cache file unless it is already current."""
-    from assistant.guardrails.semantic import exemplar_vectors  # only when preparing: not on every ingest
-
-    exemplar_vectors(embedder, exemplar_cache(settings), model=model_name(settings))
+def routing_cache(settings: Settings) -> Path:
+    """Where the routing examples' vectors and trained weights are kept, beside the index builds:
+    written by `send-assistant index` (or by the first start-up that finds it missing or stale)."""
+    return settings.index_dir / "routing-exemplars.npz"
 
 
 def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
@@ -226,11 +219,13 @@ def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
     safeguarding exemplars' vectors and the ONNX export of the model. Returns what it made;
     an export that cannot be made (no onnx package) leaves serving on torch."""
     made = []
-    cache = exemplar_cache(settings)
+    from assistant.routing.cache import load_or_build  # only when preparing: not on every ingest
+
+    cache = routing_cache(settings)
     before = cache.stat().st_mtime_ns if cache.exists() else None
-    cache_exemplar_vectors(settings, embedder)
+    load_or_build(embedder, cache=cache, model=model_name(settings))
     if not cache.exists() or cache.stat().st_mtime_ns != before:
-        made.append(f"safeguarding exemplar vectors ({cache.name})")
+        made.append(f"routing example vectors and weights ({cache.name})")
     if settings.embedding_backend != "torch":
         exported = ensure_onnx_export(settings)
         if exported:
@@ -242,6 +237,6 @@ def serving_ready(settings: Settings) -> bool:
     """Whether what `prepare_serving` makes is there (it is rebuilt by start-up if stale)."""
     from assistant.embedding import onnx_file
 
-    if not exemplar_cache(settings).is_file():
+    if not routing_cache(settings).is_file():
         return False
     return settings.embedding_backend == "torch" or onnx_file(settings.embedding_model_path, settings.models_dir).is_file()

@@ -232,3 +232,7 @@ class Answer:
     lead: str = ""
     next_steps: list[str] = field(default_factory=list)
     law: str = ""
+    # Where routing sent the message: "answer", "prediction", "distress", "out_of_scope", "no_data",
+    # "clarify", "refused/injection", "refused/falsify", "safeguarding/<kind>", "jurisdiction/<nation>",
+    # "tool/deadlines", "tool/appeal_route".
+    route: str = "answer"

@@ -22,6 +22,7 @@ from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, fi
 from assistant.text import STOPWORDS
 
 RRF_K = 60
+MAX_PARTS = 3  # sub-questions searched on their own as well
 BASIS_MIN_SIMILARITY = 0.45  # a named law passage joins only when one of its sentences is this near the question
 GLOSSARY = "SEND Assistant glossary"
 _LEGAL = re.compile(r"\b(law|legal|legally|lawful|unlawful|statutory|duty|duties|must they|obliged|required to)\b", re.IGNORECASE)
@@ -121,11 +122,21 @@ class Retriever:
         # The chunks a reference found in a chunk's own text points at: a finite set, so kept.
         self._named_from_text: dict[tuple[str, Ref, str | None, bool], list[int]] = {}
 
-    def retrieve(self, question: str, *, local_authority: str | None = None, top_k: int | None = None) -> Retrieval:
+    def question_vectors(self, question: str) -> np.ndarray:
+        """The vectors retrieval searches with: the question, then each of its parts (one embed call).
+
+        Routing decides by meaning from row 0 and hands the whole array back to ``retrieve``, so
+        nothing is embedded twice."""
+        return self.embedder.embed([question, *split_parts(question)[:MAX_PARTS]])
+
+    def retrieve(self, question: str, *, local_authority: str | None = None, top_k: int | None = None,
+                 vectors: np.ndarray | None = None) -> Retrieval:
+        """``vectors``: ``question_vectors(question)``, when the caller has them already."""
         k = top_k or self.top_k
         mask = self.index.mask(local_authority)
-        parts = split_parts(question)[:3]
-        vectors = self.embedder.embed([question, *parts])
+        parts = split_parts(question)[:MAX_PARTS]
+        if vectors is None or len(vectors) != 1 + len(parts):
+            vectors = self.question_vectors(question)
         passages, direct = self._rank(question, vectors[0], mask, local_authority, k)
         if parts:
             seen = {p.chunk.chunk_id for p in passages}

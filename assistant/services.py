@@ -11,6 +11,7 @@ It only wires: building and refreshing the index, and preparing for serving, are
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,12 +22,10 @@ from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
 from assistant.conversations import SqlConversationStore
 from assistant.errors import BackendUnavailable, IndexMissing
-from assistant.guardrails.semantic import SemanticSafety
 from assistant.index import LoadedIndex, current_build, load_index
 from assistant.indexing import (  # the indexing names callers used to find here stay importable from here
     all_documents,
-    cache_exemplar_vectors,
-    exemplar_cache,
+    routing_cache,
     make_embedder,
     model_name,
     prepare_serving,
@@ -36,10 +35,11 @@ from assistant.indexing import (  # the indexing names callers used to find here
 )
 from assistant.ports import Embedder
 from assistant.retrieve import Retriever
+from assistant.routing.router import Router
 
 __all__ = [
-    "Services", "all_documents", "build_pipeline", "build_services", "cache_exemplar_vectors", "exemplar_cache",
-    "limit_threads", "make_embedder", "model_name", "prepare_serving", "run_index", "semantic_safety", "serving_ready",
+    "Services", "all_documents", "build_pipeline", "build_services", "routing_cache", "router", "front_door",
+    "limit_threads", "make_embedder", "model_name", "prepare_serving", "run_index", "serving_ready",
     "store_factory",
 ]
 
@@ -87,20 +87,31 @@ class Services:
         return report
 
 
+def front_door(index: LoadedIndex) -> Callable[[str | None], str | None]:
+    """The selected council's children's social care front door, as one line of Markdown, when its
+    Local Offer lists one (a page marked `service: childrens_social_care` with a `phone`)."""
+    doors: dict[str, str] = {}
+    for chunk in index.chunks:
+        if chunk.local_authority and chunk.extra.get("service") == "childrens_social_care":
+            phone = chunk.extra.get("phone")
+            line = f"**{chunk.title}**" + (f": **{phone}**" if phone else "")
+            doors.setdefault(chunk.local_authority.casefold(), line + (f" ({chunk.url})" if chunk.url else ""))
+    return lambda local_authority: doors.get(local_authority.casefold()) if local_authority else None
+
+
 @lru_cache(maxsize=4)
-def semantic_safety(embedder: Embedder, cache: Path | None = None, model: str = "") -> SemanticSafety:
-    """The safeguarding check by meaning; its exemplars are embedded once per embedder, or
-    read from `cache` when it holds their vectors for this model."""
-    return SemanticSafety.from_files(embedder, cache=cache, model=model)
+def router(embedder: Embedder, cache: Path | None = None, model: str = "") -> Router:
+    """Routing by meaning; its examples are embedded once per embedder, or read from `cache`."""
+    return Router.build(embedder, cache=cache, model=model)
 
 
 def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, conversations: Any) -> Pipeline:
     from assistant.guardrails import screen
 
     try:
-        from assistant.tools.intent import detect_tool_request as detect_tool
+        from assistant.tools.intent import answer_with_tool
     except ImportError:  # the tools package is optional in a trimmed deployment
-        detect_tool = None
+        answer_with_tool = None
     generator = None
     if settings.llm_backend != "none":
         from assistant.answer.llm import LangChainGenerator
@@ -111,10 +122,10 @@ def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, c
         composer=ExtractiveComposer(index),
         conversations=conversations,
         screen=screen,
-        detect_tool=detect_tool,
+        router=router(embedder, routing_cache(settings), model_name(settings)).with_front_door(front_door(index)),
+        answer_with_tool=answer_with_tool,
         generator=generator,
         min_relevance=settings.min_relevance,
-        semantic_safety=semantic_safety(embedder, exemplar_cache(settings), model_name(settings)),
     )
 
 

@@ -122,7 +122,7 @@ def test_a_zero_sized_cache_embeds_every_time(monkeypatch: pytest.MonkeyPatch, f
 
 
 def test_an_answer_embeds_the_question_once(tmp_path: Path, fresh: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The safeguarding check by meaning and retrieval share one embedding of the question."""
+    """Routing by meaning and retrieval share one embedding of the question."""
     from assistant.config import Settings
     from assistant.models import AnswerStatus
     from assistant.services import build_services, run_index
@@ -132,7 +132,7 @@ def test_an_answer_embeds_the_question_once(tmp_path: Path, fresh: Any, monkeypa
     run_index(settings, fresh)
     services = build_services(settings, embedder=fresh)
     pipeline = services.ensure_ready()
-    assert pipeline.semantic_safety is not None, "the check by meaning is in the answer path"
+    assert pipeline.router is not None, "routing by meaning is in the answer path"
     model = counted(fresh, monkeypatch)
 
     question = "How long does the council have to decide on an EHC needs assessment?"

@@ -67,12 +67,12 @@ def test_a_refresh_with_nothing_changed_keeps_the_serving_build_and_embeds_nothi
 
 
 def test_refresh_prepares_serving_once_and_loads_no_model_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from assistant.indexing import exemplar_cache, refresh, serving_ready
+    from assistant.indexing import refresh, routing_cache, serving_ready
 
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=_corpus(tmp_path / "corpus"), embedding_backend="torch")
     first = refresh(settings, embedder=FakeEmbedder())
     assert not first.up_to_date and any("exemplar" in m for m in first.made)
-    assert serving_ready(settings) and exemplar_cache(settings).is_file()
+    assert serving_ready(settings) and routing_cache(settings).is_file()
 
     loads: list[str] = []
     monkeypatch.setattr("assistant.indexing.make_embedder", lambda s: loads.append("model") or FakeEmbedder())

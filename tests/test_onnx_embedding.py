@@ -131,15 +131,15 @@ def prepared(tmp_path: Path, embedder: Any) -> Iterator[Settings]:
 
     settings = Settings(data_dir=tmp_path / "data")
     made = prepare_serving(settings, embedder)
-    assert any("ONNX export" in m for m in made) and any("exemplar" in m for m in made), made
+    assert any("ONNX export" in m for m in made) and any("routing example" in m for m in made), made
     yield settings
 
 
-def test_prepare_serving_exports_the_model_and_the_exemplar_vectors_once(prepared: Settings, embedder: Any) -> None:
-    from assistant.services import exemplar_cache, prepare_serving, serving_ready
+def test_prepare_serving_exports_the_model_and_the_routing_vectors_once(prepared: Settings, embedder: Any) -> None:
+    from assistant.services import prepare_serving, routing_cache, serving_ready
 
     assert serving_ready(prepared)
-    assert exemplar_cache(prepared).is_file() and onnx_file(None, prepared.models_dir).is_file()
+    assert routing_cache(prepared).is_file() and onnx_file(None, prepared.models_dir).is_file()
     assert prepare_serving(prepared, embedder) == [], "nothing to do the second time"
 
 

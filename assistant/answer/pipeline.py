@@ -1,10 +1,14 @@
 """The answer flow, in one place: a literal list of small steps over one context.
 
-    STEPS = (screen, screen_semantic, condense_follow_up, use_tools, refuse_data_requests,
+    STEPS = (screen, route, notice_personal_data, condense_follow_up, use_tools,
              retrieve, compose, check_grounding, add_signposts)
 
 Each step reads and writes the context; any step may end the flow with `ctx.abort(...)`,
-after which no later step runs. Every outcome has a status from AnswerStatus.
+after which no later step runs. Every outcome has a status from AnswerStatus, and a route
+saying where routing sent the message ("answer", "safeguarding/abuse", "tool/deadlines"...).
+
+The message is embedded once, in `route`: routing decides by meaning from that vector, and
+retrieval searches with the same vectors when the query is the message itself.
 """
 
 from __future__ import annotations
@@ -23,17 +27,18 @@ from assistant import messages
 from assistant.answer.composer import GroundedComposer, Question
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
-from assistant.answer.scope import unanswerable
 from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, Persona, Signpost
 from assistant.redact import PERSONAL_DATA_NOTICE, redact
 from assistant.retrieve import Retriever
+from assistant.routing.facts import Facts
+from assistant.routing.normalise import meaning_text
 from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS, content_words, tokens
 
 if TYPE_CHECKING:
-    from assistant.guardrails.semantic import SemanticSafety
+    from assistant.routing.router import Routed, Router
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|so|what about|how about|then|ok|okay|what if|does that|is that|can they|can i|"
@@ -85,6 +90,13 @@ class Context:
     law: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     on_text: Callable[[str], None] | None = None  # gets a streaming generator's increments
+    route: str = "answer"
+    embedded: str = ""                      # the text `vectors` belong to
+    vectors: np.ndarray | None = None       # that text, then its parts (split_parts), embedded once
+    preface: str = ""                       # shown before the answer (a prediction's decline line)
+    support: str = ""                       # shown after the answer (one line of support)
+    facts: Facts = field(default_factory=Facts)      # what earlier turns established
+    learned: Facts = field(default_factory=Facts)    # what this turn establishes
 
     stopped: bool = False
 
@@ -96,12 +108,15 @@ class Context:
     def by_tool(self) -> bool:
         return self.engine == "tools"
 
-    def abort(self, *, status: AnswerStatus, text: str, signposts: Sequence[Signpost] = (), reason: str = "") -> None:
+    def abort(self, *, status: AnswerStatus, text: str, signposts: Sequence[Signpost] = (), reason: str = "",
+              route: str | None = None) -> None:
         self.stopped = True
         self.status = status
         self.text = text
         self.signposts.extend(signposts)
         self.reason = reason
+        if route is not None:
+            self.route = route
 
 
 Step = Callable[["Pipeline", Context], None]
@@ -115,11 +130,11 @@ class Pipeline:
         composer: ExtractiveComposer,
         conversations: ConversationStore,
         screen: Callable[..., Any],
-        detect_tool: Callable[..., Any] | None = None,
+        router: Router | None = None,
+        answer_with_tool: Callable[..., Any] | None = None,
         generator: Generator | None = None,
         min_relevance: float = 0.30,
         local_signposts: Callable[[str | None], list[Signpost]] | None = None,
-        semantic_safety: SemanticSafety | None = None,
         grounded: GroundedComposer | None = None,
     ) -> None:
         self.retriever = retriever
@@ -127,11 +142,11 @@ class Pipeline:
         self.grounded = grounded or GroundedComposer(composer.index, extractive=composer)
         self.conversations = conversations
         self.screen = screen
-        self.detect_tool = detect_tool
+        self.router = router
+        self.answer_with_tool = answer_with_tool
         self.generator = generator
         self.min_relevance = min_relevance
         self.local_signposts = local_signposts or (lambda la: [])
-        self.semantic_safety = semantic_safety
 
     def answer(
         self,
@@ -145,14 +160,16 @@ class Pipeline:
     ) -> Answer:
         """The answer; a generator that streams passes its text to `on_text` as it writes it."""
         cid = conversation_id or uuid.uuid4().hex
+        history = self.conversations.history(cid)
         ctx = Context(
             message=message,
             persona=persona,
             local_authority=local_authority,
             conversation_id=cid,
-            history=self.conversations.history(cid),
+            history=history,
             today=today or date.today(),
             on_text=on_text,
+            facts=Facts.merged(Facts.from_json(turn.facts) for turn in history),
         )
         for step in STEPS:
             started = time.perf_counter()
@@ -162,7 +179,8 @@ class Pipeline:
                 break
         assert ctx.status is not None, "the last step always sets a status"
         citations = ctx.citations or [Citation.from_chunk(n, chunk) for n, chunk in enumerate(ctx.chunks, start=1)]
-        self.conversations.append(cid, Turn(question=ctx.message, query=ctx.query, status=ctx.status.value))
+        self.conversations.append(cid, Turn(question=ctx.message, query=ctx.query, status=ctx.status.value,
+                                            facts=ctx.learned.to_json()))
         return Answer(
             status=ctx.status,
             text=ctx.text,
@@ -174,29 +192,87 @@ class Pipeline:
             lead=ctx.lead,
             next_steps=ctx.next_steps,
             law=ctx.law,
+            route=ctx.route,
         )
+
+    def route_only(self, message: str, *, history: Sequence[Turn] = (), local_authority: str | None = None,
+                   today: date | None = None) -> Context:
+        """Screen and route a message without answering or storing it: where it would go.
+
+        For evaluating routing quickly; ``history`` stands for earlier turns of the conversation."""
+        turns = list(history)
+        ctx = Context(message=message, persona=Persona.PARENT, local_authority=local_authority, conversation_id="",
+                      history=turns, today=today or date.today(),
+                      facts=Facts.merged(Facts.from_json(turn.facts) for turn in turns))
+        for step in (screen, route):
+            step(self, ctx)
+            if ctx.aborted:
+                break
+        return ctx
 
 
 # --- the steps --------------------------------------------------------------------------
 
 
 def screen(pipe: Pipeline, ctx: Context) -> None:
-    """Safeguarding, jurisdiction, injection and clarity checks before anything else."""
-    screened = pipe.screen(ctx.message, history=[t.question for t in ctx.history])
+    """Hidden characters and injected instructions out; a message that is only an injection is
+    refused, unless it also reads as a safeguarding risk (that always wins)."""
+    screened = pipe.screen(ctx.message)
     ctx.query = screened.text
     ctx.notices.extend(screened.notices)
-    if screened.verdict is not None:
-        verdict = screened.verdict
-        ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason)
-
-
-def screen_semantic(pipe: Pipeline, ctx: Context) -> None:
-    """A second safeguarding check, by meaning, for risk phrased in ways the rules never saw."""
-    if pipe.semantic_safety is None:
+    if screened.verdict is None:
         return
-    verdict = pipe.semantic_safety.check(ctx.query)
-    if verdict is not None:
-        ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason)
+    urgent = _safeguarding(pipe, ctx, screened.text)
+    if urgent is not None:
+        _stop(ctx, urgent)
+        return
+    verdict = screened.verdict
+    ctx.abort(status=verdict.status, text=verdict.message, signposts=verdict.signposts, reason=verdict.reason,
+              route="refused/injection")
+
+
+def route(pipe: Pipeline, ctx: Context) -> None:
+    """Decide by meaning where the message goes: safeguarding (by kind) first, then where the
+    family is, refusals, out of scope, predictions, distress. Embeds the message once."""
+    if pipe.router is None:
+        return
+    _embed(pipe, ctx, meaning_text(ctx.query))
+    assert ctx.vectors is not None
+    started = time.perf_counter()
+    # a bare reference ("reg 13?") asks for that passage: it needs no earlier turn to make sense
+    context = bool(ctx.history) or bool(find_refs(ctx.query))
+    routed = pipe.router.route(ctx.vectors[0], text=ctx.query, history=context, facts=ctx.facts,
+                               local_authority=ctx.local_authority)
+    ctx.timings["routing_decision"] = (time.perf_counter() - started) * 1000
+    ctx.learned.jurisdiction = routed.place
+    ctx.route = routed.route
+    if routed.stops:
+        _stop(ctx, routed)
+        return
+    if routed.route == "prediction":
+        ctx.preface = routed.reply
+    elif routed.route == "distress":
+        ctx.support = routed.reply
+    ctx.signposts.extend(routed.signposts)
+
+
+def _embed(pipe: Pipeline, ctx: Context, text: str) -> None:
+    ctx.query = text
+    ctx.embedded = text
+    ctx.vectors = pipe.retriever.question_vectors(text)
+
+
+def _safeguarding(pipe: Pipeline, ctx: Context, text: str) -> Routed | None:
+    if pipe.router is None or not text.strip():
+        return None
+    vector = pipe.retriever.question_vectors(meaning_text(text))[0]
+    return pipe.router.safeguarding(vector, local_authority=ctx.local_authority)
+
+
+def _stop(ctx: Context, routed: Routed) -> None:
+    assert routed.status is not None
+    ctx.abort(status=routed.status, text=routed.reply, signposts=routed.signposts, reason=routed.reason,
+              route=routed.route)
 
 
 def notice_personal_data(pipe: Pipeline, ctx: Context) -> None:
@@ -234,12 +310,26 @@ def topic_words(earlier: str, current: str, limit: int = 8) -> list[str]:
 
 
 def use_tools(pipe: Pipeline, ctx: Context) -> None:
-    """Dates and "can I appeal?" questions are answered by the deterministic tools."""
-    if pipe.detect_tool is None:
+    """Dates and "can I appeal this decision?" are answered by the deterministic tools, chosen by
+    meaning; dates given in earlier turns count. Every turn's dated events are remembered."""
+    if pipe.answer_with_tool is None:
         return
-    result = pipe.detect_tool(ctx.query, today=ctx.today)
+    from assistant.tools.intent import events_in
+
+    ctx.learned.events = {k: v.isoformat() for k, v in events_in(ctx.message, today=ctx.today).items()
+                          if k != "tribunal_order"}
+    if pipe.router is None or ctx.vectors is None or ctx.route not in ("answer", "distress"):
+        return
+    started = time.perf_counter()
+    tool = pipe.router.tool(ctx.vectors[0])
+    decision = pipe.router.appeal_decision(ctx.vectors[0]) if tool == "appeal_route" else None
+    ctx.timings["tool_decision"] = (time.perf_counter() - started) * 1000
+    if tool is None:
+        return
+    result = pipe.answer_with_tool(tool, ctx.message, today=ctx.today, decision=decision, earlier=ctx.facts.dates())
     if result is None:
         return
+    ctx.route = f"tool/{tool}"
     if result.tool == "clarify":
         ctx.abort(status=AnswerStatus.CLARIFY, text=result.text, reason="tool_needs_detail")
         return
@@ -249,36 +339,19 @@ def use_tools(pipe: Pipeline, ctx: Context) -> None:
     ctx.engine = "tools"
 
 
-def refuse_data_requests(pipe: Pipeline, ctx: Context) -> None:
-    """Local figures, predictions, named staff and school rankings are not in the sources:
-    say so rather than answer a neighbouring question."""
-    if ctx.by_tool:
-        return
-    kind = unanswerable(ctx.query)
-    if kind is not None:
-        text, signposts = _UNANSWERABLE[kind]
-        ctx.abort(status=AnswerStatus.ABSTAINED, text=text, signposts=signposts, reason=kind)
-
-
-_UNANSWERABLE = {
-    "local_figures": (messages.NO_LOCAL_DATA, [messages.DFE_STATISTICS, messages.SENDIASS]),
-    "prediction": (messages.NO_PREDICTION, [messages.SENDIASS, messages.IPSEA]),
-    "named_contact": (messages.NO_NAMED_CONTACTS, [messages.SENDIASS]),
-    "school_ranking": (messages.NO_SCHOOL_RANKING, [messages.SENDIASS]),
-}
-
-
 def retrieve(pipe: Pipeline, ctx: Context) -> None:
     if ctx.by_tool:
         return
-    found = pipe.retriever.retrieve(ctx.query, local_authority=ctx.local_authority)
+    vectors = ctx.vectors if ctx.query == ctx.embedded else None  # a condensed follow-up is a new text
+    found = pipe.retriever.retrieve(ctx.query, local_authority=ctx.local_authority, vectors=vectors)
     ctx.passages = found.passages
     ctx.query_vector = found.query_vector
     ctx.direct = found.direct
     ctx.parts = list(found.parts)
     best = max((p.dense for p in found.passages), default=0.0)
     if not found.passages or (best < pipe.min_relevance and not found.direct):
-        ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="weak_evidence")
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=_framed(ctx, messages.ABSTAIN),
+                  signposts=[messages.SENDIASS, messages.IPSEA], reason="weak_evidence")
 
 
 def compose(pipe: Pipeline, ctx: Context) -> None:
@@ -306,11 +379,14 @@ def compose(pipe: Pipeline, ctx: Context) -> None:
         text = messages.NOTHING_CLOSE
         if suggestions:
             text = messages.CAN_ANSWER_INSTEAD + "\n" + "\n".join(f"- {s}" for s in suggestions)
-        ctx.abort(status=AnswerStatus.ABSTAINED, text=text, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=_framed(ctx, text), signposts=[messages.SENDIASS, messages.IPSEA],
+                  reason="no_supporting_sentence")
         return
     spoken = composed.spoken
     ctx.text, ctx.chunks = spoken.text, spoken.chunks
-    ctx.lead, ctx.next_steps, ctx.law = spoken.lead, spoken.next_steps, spoken.law
+    # a prediction's decline line comes before the direct answer, a line of support after it
+    ctx.lead = "\n\n".join(part for part in (ctx.preface, spoken.lead, ctx.support) if part)
+    ctx.next_steps, ctx.law = spoken.next_steps, spoken.law
     ctx.engine = "answer_bank" if composed.engine == "answer_bank" else "extractive"
 
 
@@ -327,7 +403,8 @@ def _compose_lookup(pipe: Pipeline, ctx: Context, direct: list[Passage]) -> None
         extra = pipe.composer.select(ctx.query, ctx.query_vector, others, max_sentences=3)
         composition = Composition(composition.selected + extra.selected, composition.best_sentence)
     if not composition.selected or composition.best_sentence < pipe.min_relevance - 0.08:
-        ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=_framed(ctx, messages.ABSTAIN),
+                  signposts=[messages.SENDIASS, messages.IPSEA], reason="no_supporting_sentence")
         return
     selected: list[Selected] = composition.selected
     if ctx.persona is Persona.CASEWORKER and _DECISION.search(ctx.query):
@@ -342,14 +419,22 @@ def check_grounding(pipe: Pipeline, ctx: Context) -> None:
         return
     markers = {int(n) for n in re.findall(r"\[(\d{1,2})\]\s*$", ctx.text, flags=re.MULTILINE)}
     if not markers or max(markers) > len(ctx.chunks) or min(markers) < 1:
-        ctx.abort(status=AnswerStatus.ABSTAINED, text=messages.ABSTAIN, signposts=[messages.SENDIASS], reason="ungrounded")
+        ctx.abort(status=AnswerStatus.ABSTAINED, text=_framed(ctx, messages.ABSTAIN), signposts=[messages.SENDIASS],
+                  reason="ungrounded")
         return
     ctx.citations = [Citation.from_chunk(n, chunk) for n, chunk in enumerate(ctx.chunks, start=1)]
-    ctx.text = ctx.text + "\n\n" + sources_block(ctx.citations)
+    ctx.text = _framed(ctx, ctx.text + "\n\n" + sources_block(ctx.citations))
     ctx.status = AnswerStatus.ANSWERED
 
 
+def _framed(ctx: Context, body: str) -> str:
+    """A prediction's plain decline line first; a line of support last."""
+    return "\n\n".join(part for part in (ctx.preface, body, ctx.support) if part)
+
+
 def add_signposts(pipe: Pipeline, ctx: Context) -> None:
+    if ctx.by_tool and ctx.support:
+        ctx.text = _framed(ctx, ctx.text)
     ctx.signposts.extend(pipe.local_signposts(ctx.local_authority))
     if ctx.persona is not Persona.ADVISER:
         ctx.signposts.append(messages.SENDIASS)
@@ -417,11 +502,10 @@ OFFICIAL_TEXT_PREFIXES = ("pdf/", "legislation/")
 
 STEPS: tuple[Step, ...] = (
     screen,
-    screen_semantic,
+    route,
     notice_personal_data,
     condense_follow_up,
     use_tools,
-    refuse_data_requests,
     retrieve,
     compose,
     check_grounding,

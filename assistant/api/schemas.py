@@ -57,6 +57,8 @@ class ChatResponse(BaseModel):
     lead: str = Field("", description="The direct answer on its own (plain text, no citations), when the engine gives one.")
     next_steps: list[str] = Field(default_factory=list, description="What the person can do next.")
     law: str = Field("", description="Markdown: the cited passages behind the answer, with [n] markers.")
+    route: str = Field("answer", description='Where routing sent the message, e.g. "answer", "prediction", '
+                       '"safeguarding/abuse", "jurisdiction/wales", "out_of_scope", "tool/deadlines".')
 
     @classmethod
     def from_answer(cls, answer: Answer) -> ChatResponse:
@@ -74,6 +76,7 @@ class ChatResponse(BaseModel):
             lead=answer.lead,
             next_steps=answer.next_steps,
             law=answer.law,
+            route=answer.route,
         )
 
 

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(ChatResponse.from_answer(answer).model_dump_json(indent=2))
         return 0
-    print(f"[{answer.status.value}]\n")
+    print(f"[{answer.status.value} · {answer.route}]\n")
     for notice in answer.notices:
         print(f"Note: {notice}\n")
     print(answer.text)

@@ -6,6 +6,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
 
@@ -17,6 +18,18 @@ REPORTS = PROJECT_ROOT / "evals" / "reports"
 
 def default_sets() -> list[Path]:
     return [p for p in [DEV_SET, *OWN_SETS] if p.exists()]
+
+
+def _shown(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary to print: rounded, without the per-expect table, routing figures only where present."""
+    out: dict[str, Any] = {}
+    for key, value in summary.items():
+        if key == "status_accuracy_by_expect":
+            continue
+        if key == "routing":
+            value = {k: round(v, 3) for k, v in value.items() if v is not None}
+        out[key] = round(value, 3) if isinstance(value, float) else value
+    return out
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -51,11 +64,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             naive = NaiveRag.build(settings, services.embedder)
             baseline = {"source_recall_at_5": sources_recall(rows, naive.cited)}
         sections.append(markdown_report(f"{path.name}", summary, by_category(results), results, baseline))
-        print(f"{path.name}: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in summary.items() if k != "status_accuracy_by_expect"}))
+        print(f"{path.name}: " + json.dumps(_shown(summary)))
     total = summarise(overall)
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = args.report or REPORTS / f"eval-{time.strftime('%Y%m%d-%H%M%S')}.md"
     report.write_text(markdown_report("All sets", total, by_category(overall), []) + "\n" + "\n".join(sections))
-    print("overall: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in total.items() if k != "status_accuracy_by_expect"}))
+    print("overall: " + json.dumps(_shown(total)))
     print(f"report: {report}")
     return 0

@@ -1,4 +1,4 @@
-"""Text helpers shared by the guardrails: folding for matching, clause splitting, SEND terms.
+"""Text helpers for the injection guard: folding for matching and clause splitting.
 
 Every guardrail matches regexes against *folded* text: lower case, apostrophes dropped
 (so "can't", "cant" and "can’t" are all ``cant``), hyphens between words turned into
@@ -8,8 +8,6 @@ spaces ("self-harm" -> ``self harm``) and common text-speak expanded.
     'im going to hurt my self tonight'
     >>> [text for text in clauses("Ignore that. Is s.36(8) relevant?Yes; ok")]
     ['Ignore that.', 'Is s.36(8) relevant?', 'Yes;', 'ok']
-    >>> has_send_terms(fold("can the LA refuse?")), has_send_terms(fold("best brownie recipe"))
-    (True, False)
 """
 
 from __future__ import annotations
@@ -60,26 +58,6 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 def clauses(text: str) -> list[str]:
     """The clauses of ``text``, stripped."""
     return [text[a:b].strip() for a, b in clause_spans(text)]
-
-
-SEND_TERMS = re.compile(
-    r"\b(?:ehc\w*|sen|send|senco|sendco|sencos|sendiass|iass|ipsea|sendist|tribunals?|la|las|"
-    r"local authority|schools?|nursery|pre ?school|college|academy|pupils?|students?|teachers?|"
-    r"teaching assistants?|ta|tas|class|classroom|lessons?|educat\w*|learning|assess\w*|"
-    r"diagnos\w*|autis\w*|asd|adhd|add|pda|dyslexi\w*|dyspraxi\w*|dyscalculi\w*|disab\w*|"
-    r"special needs|additional needs|speech|salt|therap\w*|ot|occupational|physio\w*|camhs|"
-    r"paediatrician|psycholog\w*|ep|annual reviews?|section [a-k]|provision|exclu\w*|"
-    r"suspen\w*|transport|placement|code of practice|regs?|regulations?|timetable|mainstream|"
-    r"special school|iep|sen support|one to one|1:1|reasonable adjustments?|equality act|semh|"
-    r"sensory|meltdowns?|anxiety|local offer|personal budget|direct payments?|mediation|"
-    r"caseworker|head ?teachers?|gcses?|exams?|cafa|children and families act|s\.? ?\d+|plan|"
-    r"playground|supervision|break ?time|lunch ?time)\b"
-)
-
-
-def has_send_terms(folded: str) -> bool:
-    """True if folded text mentions anything from the SEND / education world."""
-    return SEND_TERMS.search(folded) is not None
 
 
 def any_of(words: str) -> str:

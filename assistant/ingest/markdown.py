@@ -72,7 +72,7 @@ def parse_passage(text: str, doc_id: str) -> Document:
         raise CorpusError(f"{doc_id}: questions must be a list")
     extra = {
         key: " ".join(map(str, meta[key])) if isinstance(meta[key], list) else str(meta[key])
-        for key in ("effective_from", "superseded_by", "as_at", "last_checked", "stage", "checked_urls")
+        for key in ("effective_from", "superseded_by", "as_at", "last_checked", "stage", "checked_urls", "service", "phone")
         if meta.get(key) is not None
     }
     kind_value = str(meta.get("kind") or PassageKind.SUMMARY.value).strip()

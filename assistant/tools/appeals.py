@@ -92,7 +92,7 @@ def _deadline(kind: DeadlineKind, query: AppealQuery) -> tuple[date | None, str,
     start, cert = query.decision_date, query.certificate_date
     if kind is DeadlineKind.SEN_APPEAL:
         if start is None and cert is None:
-            return None, "Give the date the decision was sent to work out the deadline (2 months, or 1 month after a mediation certificate if later).", (L.RULE_20,)
+            return None, "Give the date the decision letter was sent (the date on the letter, not the date the decision takes effect) to work out the deadline: 2 months from it, or 1 month after a mediation certificate if later.", (L.RULE_20,)
         if start is None:
             assert cert is not None
             return tribunal_time_adjust(cal.add_months(cert, 1)), (

@@ -1,16 +1,22 @@
-"""Spot chat messages that a deterministic tool should answer, and answer them.
+"""Answer a chat message with a deterministic tool, once routing has chosen the tool by meaning.
 
-`detect_tool_request` returns None when the message is not a date or appeal question, so the
-pipeline falls back to retrieval. Otherwise it returns a `ToolResult`: markdown with [n]
-markers and the matching `Citation` objects.
+Which tool (if any) answers a message, and which decision an appeal question is about, is
+decided by meaning in ``assistant.routing`` (``Router.tool``, ``Router.appeal_decision``).
+This module does the rest with certainty: it finds the dates in the message (``dateparse``),
+works out what each date is the date *of* from the words nearest it, adds the dates given
+earlier in the conversation, and runs the deadline engine or the appeal navigator.
+
+An appeal deadline runs from the date the decision letter was sent: a date on which a decision
+*takes effect* ("the plan ends on 31 July") is recognised and never used as that date, and when
+the letter's date is missing the answer asks for it.
 
 >>> from datetime import date
->>> result = detect_tool_request("I got the draft plan on 10/11/2026, how long do I have to comment?",
-...                              today=date(2026, 11, 23))
+>>> result = answer_with_tool("deadlines", "I got the draft plan on 10/11/2026, how long do I have to comment?",
+...                           today=date(2026, 11, 23))
 >>> result.tool, "24 November 2026" in result.text
 ('deadlines', True)
->>> detect_tool_request("What is an EHC plan?", today=date(2026, 11, 23)) is None
-True
+>>> events_in("I sent the request on 3 March", today=date(2026, 11, 23))
+{'request_received': datetime.date(2026, 3, 3)}
 """
 
 from __future__ import annotations
@@ -29,6 +35,15 @@ from assistant.tools.events import KnownEvents, OrderType
 from assistant.tools.lateness import check_late
 from assistant.tools.render import appeal_markdown, deadlines_markdown
 
+__all__ = ["ToolResult", "answer_with_tool", "events_in"]
+
+ASK_LETTER_DATE = (
+    "To work out the appeal deadline I need the date the decision letter was sent (the date on the letter "
+    "or email), not the date the decision takes effect. The deadline is 2 months from that date, or 1 month "
+    "from a mediation certificate if that is later. What date is on the letter?"
+)
+ASK_WHAT_DATE = "I found a date but not what it was the date of. What happened on that day (for example, the council received your request, or the draft plan arrived)?"
+
 
 @dataclass
 class ToolResult:
@@ -38,71 +53,11 @@ class ToolResult:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _has(text: str, pattern: str) -> bool:
-    return re.search(pattern, text) is not None
-
-
-_QUESTION = r"\b(when|how long|how many|deadline|by when|time limit|due|late|overdue|decide by|have to|still|yet)\b"
-_APPEAL_ASK = r"\b(can|could|should|how) (i|we|my \w+)\b.*\b(appeal|challenge|complain)|\bright to appeal\b|\bappealable\b"
-# An appeal already under way that someone wants to end, settle or withdraw: not "can I appeal?".
-_ENDING_APPEAL = (
-    r"\b(end|ending|withdraw\w*|settl\w*|conced\w*|concession|drop|dropping)\b[\w\s']{0,25}\b(the|an|this|our|my|her|his|their) appeal\b"
-    r"|\bappeal\b[\w\s']{0,25}\b(withdrawn|settled|conceded)\b"
-)
-
-# (pattern, decision) in priority order: the first match wins.
-_DECISIONS: tuple[tuple[str, DecisionType], ...] = (
-    (r"discriminat", DecisionType.DISABILITY_DISCRIMINATION_SCHOOL),
-    (r"\b(transport|travel|taxi|bus pass|minibus)\b", DecisionType.TRANSPORT),
-    (r"re-?assess", DecisionType.REFUSE_REASSESSMENT),
-    (r"\b(refus\w*|declin\w*|won'?t|not|turned down)\b[\w\s]{0,30}\bassess", DecisionType.REFUSE_ASSESSMENT),
-    (r"\bassess\w*\b[\w\s]{0,30}\b(refus\w*|declin\w*|turned down|rejected)", DecisionType.REFUSE_ASSESSMENT),
-    (r"\b(ceas\w*|stop\w* the plan|end\w* the plan|taking away the plan)", DecisionType.CEASE_PLAN),
-    (r"\b(refus\w*|won'?t|not)\b[\w\s]{0,20}\bamend", DecisionType.REFUSE_AMEND_AFTER_REVIEW),
-    (r"\b(refus\w*|won'?t|not)\b[\w\s]{0,20}\b(issue|give|make)\b[\w\s]{0,15}\bplan", DecisionType.REFUSE_PLAN),
-    (r"\b(no school|not named a school|without a school|section i is (blank|empty))", DecisionType.NO_SCHOOL_NAMED),
-    (r"\b(health|social care)\b.*\b(section [bf]|education|provision)\b", DecisionType.HEALTH_SOCIAL_CARE_WITH_EDUCATION),
-    (r"\b(health|social care)\b", DecisionType.HEALTH_SOCIAL_CARE_ONLY),
-    (r"\b(section [bfi]|school named|placement|provision in the plan|contents?|wording|final plan)\b", DecisionType.PLAN_CONTENTS),
-    (r"\b(not (being )?(delivered|provided|put in place)|not getting the (support|provision))", DecisionType.PLAN_NOT_DELIVERED),
-    (r"\b(delay\w*|taking too long|missed the deadline)\b", DecisionType.DELAY),
-)
-
-
-def detect_tool_request(message: str, *, today: date) -> ToolResult | None:
-    """A deterministic answer for a deadline or appeal question, or None."""
-    text = message.lower()
-    dates = find_dates(message, today=today)
-    if _has(text, r"\b(appeal|challenge)") and (_has(text, _APPEAL_ASK) or "?" in text) and not _has(text, _ENDING_APPEAL):
-        route = _appeal(text, dates, today)
-        if route is not None:
-            return route
-    if dates and (_has(text, _QUESTION) or "?" in text):
-        events = _events(text, dates)
-        if events is not None:
-            return _deadlines(events, today)
-    return None
-
-
-def _appeal(text: str, dates: list[FoundDate], today: date) -> ToolResult | None:
-    decision = next((d for pattern, d in _DECISIONS if _has(text, pattern)), None)
-    if decision is None:
-        return None
-    sections = frozenset(s.upper() for s in re.findall(r"section ([bfi])\b", text))
-    if decision is DecisionType.PLAN_CONTENTS and not sections and _has(text, r"school named|placement"):
-        sections = frozenset({"I"})
-    certificate = next((d.day for d in dates if "certificate" in text[max(0, d.start - 40):d.end + 10]), None)
-    decision_date = next((d.day for d in dates if d.day != certificate), None)
-    young = _has(text, r"\b(i am|i'm) (1[6-9]|2[0-4])\b|\byoung person\b|\bmy own appeal\b")
-    try:
-        route = route_for(AppealQuery(decision, sections, decision_date, certificate, young), today=today)
-    except InvalidInput as exc:
-        return ToolResult("clarify", str(exc))
-    markdown, citations = appeal_markdown(route)
-    return ToolResult("appeal_route", markdown, citations, {"decision": decision.value})
-
-
-_EVENT_WORDS = (
+# The words that say what a date is the date of. A date belongs to the event named nearest it
+# (words after a date, or across a clause break, count as further away). "effective" dates are
+# recognised so they are never taken for the date a decision was sent.
+EVENT_WORDS = (
+    ("effective", r"takes? effect|comes? into effect|ends? on|will end|ending on|stops? on|will stop|finish\w* on|last day"),
     ("certificate_issued", r"certificate"),
     ("draft_plan_served", r"\bdraft\b"),
     ("amendment_notice", r"proposed amendment|amendment notice|amendments? (were|was) (sent|proposed)"),
@@ -112,12 +67,12 @@ _EVENT_WORDS = (
     ("cease_notice", r"ceas|stop the plan|end the plan"),
     ("mediation_requested", r"(want|asked for|requested) mediation"),
     ("decision_notice", r"decision|refus|letter|final plan|appeal"),
-    ("request_received", r"\b(asked|request\w*|applied|application|assess\w*)\b"),
+    ("request_received", r"\b(asked|request\w*|applied|application|assess\w*|sent it|emailed)\b"),
 )
 _WINDOW = 60
-
-
 _CLAUSE_BREAK = re.compile(r"[.;,?!]|\b(and|but|then)\b")
+_SECTION = re.compile(r"\bsection ([bfi])\b")
+_WRITER_AGE = re.compile(r"\b(?:i am|i'm|im) (1[6-9]|2[0-5])\b")
 
 
 def _distance(text: str, found: FoundDate, match: re.Match[str]) -> int:
@@ -129,12 +84,12 @@ def _distance(text: str, found: FoundDate, match: re.Match[str]) -> int:
     return distance + (_WINDOW if _CLAUSE_BREAK.search(between) else 0)
 
 
-def _events(text: str, dates: list[FoundDate]) -> KnownEvents | None:
-    """Map each date to the event named by the closest words around it."""
-    values: dict[str, Any] = {}
+def _dated(text: str, dates: list[FoundDate]) -> dict[str, date]:
+    """Each date mapped to the event named by the closest words around it (one date per event)."""
+    values: dict[str, date] = {}
     for found in dates:
         best: tuple[int, int, str] | None = None
-        for rank, (name, pattern) in enumerate(_EVENT_WORDS):
+        for rank, (name, pattern) in enumerate(EVENT_WORDS):
             if name in values:
                 continue
             for match in re.finditer(pattern, text):
@@ -143,13 +98,67 @@ def _events(text: str, dates: list[FoundDate]) -> KnownEvents | None:
                     best = (distance, rank, name)
         if best is not None:
             values[best[2]] = found.day
+    return values
+
+
+def events_in(message: str, *, today: date) -> dict[str, date]:
+    """The dated events a message states, by KnownEvents field ("effective" dates left out)."""
+    text = message.lower()
+    values = _dated(text, find_dates(message, today=today))
+    values.pop("effective", None)
+    return values
+
+
+def _known(values: dict[str, date], text: str) -> KnownEvents | None:
+    values = dict(values)
+    extra: dict[str, Any] = {}
     if "tribunal_order" in values:
-        values["order_type"] = (OrderType.ASSESS if "assess" in text else OrderType.AMEND_SCHOOL_ONLY
-                                if _has(text, r"\bschool\b") and "provision" not in text else
-                                OrderType.AMEND_PROVISION if "amend" in text else OrderType.MAKE_PLAN)
-    if not values:
-        return None
-    return KnownEvents(**values)
+        extra["order_type"] = (OrderType.ASSESS if "assess" in text else OrderType.AMEND_SCHOOL_ONLY
+                               if re.search(r"\bschool\b", text) and "provision" not in text else
+                               OrderType.AMEND_PROVISION if "amend" in text else OrderType.MAKE_PLAN)
+    return KnownEvents(**values, **extra) if values else None
+
+
+def answer_with_tool(tool: str, message: str, *, today: date, decision: str | None = None,
+                     earlier: dict[str, date] | None = None) -> ToolResult | None:
+    """The tool's answer ("deadlines" or "appeal_route"), a clarifying question, or None to let
+    the answer engine reply. ``earlier``: dated events given earlier in the conversation."""
+    text = message.lower()
+    dated = _dated(text, find_dates(message, today=today))
+    effective = dated.pop("effective", None)
+    events = {**(earlier or {}), **dated}
+    if tool == "appeal_route":
+        return _appeal(DecisionType(decision or DecisionType.OTHER.value), text, events, today, stated=dated)
+    if tool != "deadlines":
+        raise ValueError(f"tool must be 'deadlines' or 'appeal_route', got {tool!r}")
+    appeal_asked = any(w in text for w in ("appeal", "tribunal", "challenge"))
+    if appeal_asked and not ({"decision_notice", "cease_notice", "certificate_issued"} & events.keys()):
+        return ToolResult("clarify", ASK_LETTER_DATE) if (effective or dated or "letter" in text or "decision" in text) else None
+    known = _known(events, text)
+    if known is None:
+        return ToolResult("clarify", ASK_WHAT_DATE) if effective or find_dates(message, today=today) else None
+    return _deadlines(known, today)
+
+
+def _appeal(decision: DecisionType, text: str, events: dict[str, date], today: date, *,
+            stated: dict[str, date]) -> ToolResult:
+    """The appeal card. The decision's date is the notice's date; failing that, a date this message
+    gives for something else ("they refused to assess on 1 October"), but never a date the
+    decision takes effect, which was dropped before."""
+    sections = frozenset(s.upper() for s in _SECTION.findall(text))
+    if decision is not DecisionType.PLAN_CONTENTS:
+        sections = frozenset()
+    elif not sections and any(w in text for w in ("school named", "named school", "placement")):
+        sections = frozenset({"I"})  # the school or placement named is section I
+    decision_date = (events.get("cease_notice") or events.get("decision_notice") or events.get("discrimination_conduct")
+                     or next((day for name, day in stated.items() if name != "certificate_issued"), None))
+    young = bool(_WRITER_AGE.search(text)) or "young person" in text or "my own appeal" in text
+    try:
+        route = route_for(AppealQuery(decision, sections, decision_date, events.get("certificate_issued"), young), today=today)
+    except InvalidInput as exc:
+        return ToolResult("clarify", str(exc))
+    markdown, citations = appeal_markdown(route)
+    return ToolResult("appeal_route", markdown, citations, {"decision": decision.value})
 
 
 def _deadlines(events: KnownEvents, today: date) -> ToolResult:
@@ -158,7 +167,7 @@ def _deadlines(events: KnownEvents, today: date) -> ToolResult:
     except InvalidInput as exc:
         return ToolResult("clarify", f"I could not work out the dates: {exc}")
     if not report.tracked:
-        return ToolResult("clarify", "I found a date but not what it was the date of. What happened on that day?")
+        return ToolResult("clarify", ASK_WHAT_DATE)
     markdown, citations = deadlines_markdown(report)
     return ToolResult("deadlines", markdown, citations,
                       {"events": {k: v.isoformat() for k, v in events.given().items()},

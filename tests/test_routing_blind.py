@@ -1,0 +1,75 @@
+"""The blind routing set (issue 15): messages written by someone who never saw the routing data.
+
+When ``evals/routing_blind.jsonl`` exists, every row goes through the real pipeline (earlier
+``turns`` first, in the same conversation) and the routing figures are held to the bounds in
+``evals/routing_blind.thresholds.yaml`` (or ``.json``), one line per figure:
+
+    safeguarding_recall_right_kind: {min: 0.98}
+    false_safeguarding: {max: 0.03}
+
+The figures are those of ``assistant.evaluation.routing_summary`` (the same ones `send-assistant
+eval --set evals/routing_blind.jsonl` prints). Without the set, or without its bounds, the test
+is skipped and says which file is missing. Never edit the routing examples to fix one of its rows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.evals_cli import run_rows
+from assistant.evaluation import load_questions, routing_summary
+
+from conftest import PROJECT
+
+pytestmark = pytest.mark.integration
+
+BLIND = PROJECT / "evals" / "routing_blind.jsonl"
+BOUNDS = [PROJECT / "evals" / "routing_blind.thresholds.yaml", PROJECT / "evals" / "routing_blind.thresholds.json"]
+EXPECTS = {"safeguarding", "answer", "refuse_or_redirect", "prediction", "jurisdiction"}
+KINDS = {"emergency", "abuse", "parent_crisis", "child_voice", "child_at_risk", "domestic_abuse"}
+TOOLS = {"deadlines", "appeal_route"}
+
+
+def _bounds() -> dict[str, dict[str, float]]:
+    for path in BOUNDS:
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            return (json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)) or {}
+    return {}
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, Any]]:
+    if not BLIND.exists():
+        pytest.skip(f"no blind routing set at {BLIND}")
+    return load_questions(BLIND)
+
+
+def test_the_blind_rows_use_only_known_fields(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        assert row["expect"] in EXPECTS, row
+        assert row.get("safeguarding_kind") in KINDS | {None}, row
+        assert row.get("expect_tool") in TOOLS | {None}, row
+
+
+def test_blind_routing_meets_its_bounds(full_services, rows: list[dict[str, Any]]) -> None:  # type: ignore[no-untyped-def]
+    bounds = _bounds()
+    if not bounds:
+        pytest.skip(f"no bounds for the blind set at {BOUNDS[0]} (or .json)")
+    figures = routing_summary(run_rows(full_services.pipeline, rows))
+    unknown = set(bounds) - set(figures)
+    assert not unknown, f"bounds name figures that do not exist: {sorted(unknown)}"
+    failed = []
+    for name, bound in bounds.items():
+        value = figures[name]
+        if value is None:
+            continue  # the set has no rows for this figure
+        if "min" in bound and value < float(bound["min"]):
+            failed.append(f"{name} {value:.3f} < {bound['min']}")
+        if "max" in bound and value > float(bound["max"]):
+            failed.append(f"{name} {value:.3f} > {bound['max']}")
+    assert not failed, f"{failed}; all figures: {json.dumps(figures)}"
