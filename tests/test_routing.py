@@ -119,7 +119,7 @@ def test_thresholds_come_from_the_calibration() -> None:
     thresholds = load_thresholds()
     assert {"message", "tools", "jurisdiction", "appeal_decisions"} <= set(thresholds.spec)
     assert 0 < thresholds.safeguarding() < 0.5  # a low bar: recall first
-    assert "Written by `python -m assistant.routing.calibrate --write`" in (
+    assert "Written by `python bench/calibrate_routing.py --write`" in (
         PROJECT / "assistant" / "routing" / "data" / "thresholds.yaml").read_text()
 
 

@@ -1,7 +1,7 @@
 """Cross-validate both classifiers on the routing examples, keep the better, set the thresholds.
 
-    python -m assistant.routing.calibrate              # print the figures
-    python -m assistant.routing.calibrate --write      # and write data/thresholds.yaml
+    python bench/calibrate_routing.py              # print the figures
+    python bench/calibrate_routing.py --write      # and write data/thresholds.yaml
 
 Only the examples in ``data/*.yaml`` are used (5-fold stratified cross-validation, every
 example scored by a model that never saw it); no eval set is read. For each classifier it
@@ -217,31 +217,3 @@ def calibrate(vectors: dict[str, np.ndarray]) -> tuple[dict[str, Any], str]:
             lines.append(f"- accept thresholds: {json.dumps(labels)}")
         spec[name] = entry
     return spec, "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    from assistant.config import get_settings
-    from assistant.routing.cache import load_or_build
-    from assistant.services import make_embedder, model_name, routing_cache
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="write data/thresholds.yaml")
-    parser.add_argument("--report", type=Path, default=None, help="also write the figures to this Markdown file")
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    embedder = make_embedder(settings)
-    vectors = load_or_build(embedder, cache=routing_cache(settings), model=model_name(settings)).vectors
-    spec, report = calibrate(vectors)
-    print(report)
-    if args.report:
-        args.report.write_text("# Routing classifiers: cross-validated on the examples\n" + report + "\n")
-    if args.write:
-        header = ("# Written by `python -m assistant.routing.calibrate --write` from 5-fold cross-validation on the\n"
-                  "# examples in this folder (no eval set is read). Do not edit by hand; the figures are in the README.\n")
-        THRESHOLDS.write_text(header + yaml.safe_dump(spec, sort_keys=False))
-        print(f"\nwrote {THRESHOLDS}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """The calibrated settings of each routing classifier, read from ``data/thresholds.yaml``.
 
-That file is written by ``python -m assistant.routing.calibrate --write`` from cross-validated
+That file is written by ``python bench/calibrate_routing.py --write`` from cross-validated
 scores on the examples alone (never from an eval set): for each classifier, which model won
 (logistic regression or nearest examples), its parameters, and the score at which each label
 is accepted. ``safeguarding`` is the threshold on the summed probability of every safeguarding
