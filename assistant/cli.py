@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.config import Settings, get_settings  # noqa: E402
+from assistant.config import Settings, get_settings, load_settings  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -91,11 +92,26 @@ def index(args: argparse.Namespace, settings: Settings) -> int:
     return run_index_command(settings, rebuild=args.rebuild, if_stale=args.if_stale)
 
 
+def bounded_int(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, or a one-line error quoting the value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number from {low} to {high}; got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}; got {value}")
+        return value
+
+    return parse
+
+
 def _serve_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--threads", type=int, default=None,
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=bounded_int(1, 65535, "a port"), default=8000, help="default 8000")
+    p.add_argument("--workers", type=bounded_int(1, 64, "workers"), default=1, help="default 1")
+    p.add_argument("--threads", type=bounded_int(0, 256, "threads"), default=None,
                    help="threads per worker for the model and vector maths (default 1, or SEND_ASSISTANT_COMPUTE_THREADS)")
 
 
@@ -155,10 +171,17 @@ def corpus(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if problems else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line on stderr (and exit status 2)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="send-assistant", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="send-assistant", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=None, help="where the index and stored state live (default ./data)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _load_plugins()
     for name, (fn, configure) in COMMANDS.items():
         doc = (fn.__doc__ or "").strip()
@@ -181,8 +204,8 @@ def _load_plugins() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings(data_dir=args.data_dir) if args.data_dir else get_settings()
     try:
+        settings = load_settings(data_dir=args.data_dir) if args.data_dir else get_settings()
         return int(args.handler(args, settings))
     except AssistantError as exc:
         print(f"send-assistant: {exc}", file=sys.stderr)
