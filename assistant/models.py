@@ -110,6 +110,7 @@ class Citation:
     status: LegalStatus
     passage: str
     last_checked: str | None = None
+    link_host: str | None = None  # a website the source gave that is not linked: shown as text only
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk) -> Citation:
@@ -122,6 +123,7 @@ class Citation:
             status=chunk.status,
             passage=chunk.text,
             last_checked=chunk.extra.get("last_checked"),
+            link_host=chunk.extra.get("link_host"),
         )
 
 
