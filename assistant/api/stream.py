@@ -2,13 +2,14 @@
 
 The body is a ChatRequest. Events, in order:
 
-    event: meta   data: {"conversation_id": "…", "status": "answered", "turn": 2}
+    event: meta   data: {"conversation_id": "…", "conversation_token": "…", "status": "answered", "turn": 2}
     event: delta  data: {"text": "…"}        (sentence-sized pieces; joined they are the answer)
     event: html   data: {"html": "<article …>"}   (the turn as the page renders it; for /static/app.js)
     event: done   data: {…the ChatResponse…}
 
 Validation errors and an unavailable index are reported before the stream starts, as the
-same JSON 422 / 503 as POST /api/chat.
+same JSON 422 / 503 as POST /api/chat. The conversation rules are those of POST /api/chat;
+for the full page (layout=full) a new conversation's secret is also set as its cookie.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from assistant.api import access
 from assistant.api.chat import ask
 from assistant.api.deps import ServicesDep
 from assistant.api.pages import base_context, record_turn, templates
@@ -43,8 +45,7 @@ def sse(event: str, data: Any) -> str:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "meta, delta…, html, done"},
-        422: {"description": "Invalid request"},
-        503: {"model": ErrorOut},
+        503: {"model": ErrorOut, "description": "No search index, or the vector store is not answering"},
     },
     summary="Ask a question; the answer streams as Server-Sent Events",
 )
@@ -55,24 +56,31 @@ async def chat_stream(
     layout: Annotated[Literal["full", "embed"], Query(description="How the html event is rendered")] = "full",
     colour: Annotated[str, Query(max_length=7)] = "",
 ) -> StreamingResponse:
-    answer = await run_in_threadpool(ask, services, body)
-    response = ChatResponse.from_answer(answer)
+    token = access.presented_token(request, body.conversation_id, body.conversation_token)
+    answer, grant = await run_in_threadpool(lambda: ask(services, body, token=token))
+    response = ChatResponse.from_answer(answer, token=grant.token)
     turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response)
     la = body.local_authority or ""
     html = render_fragment(templates(request), "_partials/turn.html", {
         **base_context(layout=layout, colour=colour), "turn": turn, "persona": body.persona.value,
         "local_authority": la, "fixed_local_authority": la if layout == "embed" else "",
+        "conversation_token": grant.token if layout == "embed" else "",
     })
 
     async def events() -> AsyncIterator[str]:
-        yield sse("meta", {"conversation_id": response.conversation_id, "status": response.status.value, "turn": turn.number})
+        meta = {"conversation_id": grant.conversation_id, "conversation_token": grant.token,
+                "status": response.status.value, "turn": turn.number}
+        yield sse("meta", meta)
         for piece in plain_pieces(response.answer):
             yield sse("delta", {"text": piece})
             await asyncio.sleep(DELTA_PAUSE_S)
         yield sse("html", {"html": html})
         yield sse("done", response.model_dump(mode="json"))
 
-    return StreamingResponse(
+    streamed = StreamingResponse(
         events(), media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+    if grant.new and layout == "full":
+        access.remember(streamed, request, conversation_id=grant.conversation_id, token=grant.token)
+    return streamed
