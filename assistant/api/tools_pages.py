@@ -113,6 +113,8 @@ def field_errors(exc: ValidationError, kinds: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
         name = str(error["loc"][-1]) if error.get("loc") else "form"
+        if "must be between" in str(error.get("msg", "")):
+            errors.setdefault(name, "Enter a date from 1 January 2000 to 31 December 2099")
         errors.setdefault(name, _PLAIN_ERRORS.get(kinds.get(name, ""), "Choose one of the options"))
     return errors
 
@@ -142,7 +144,9 @@ async def deadlines_page(request: Request) -> HTMLResponse:
 async def deadlines_post(request: Request) -> HTMLResponse:
     form = {k: str(v).strip() for k, v in (await request.form()).items() if str(v).strip()}
     kinds = {name: kind for _, _, fields in EVENT_GROUPS for name, _, kind in fields}
-    values = {k: v for k, v in form.items() if k in kinds}
+    values: dict[str, Any] = {k: v for k, v in form.items() if k in kinds}
+    if values.get("transfer_year", "").isdigit():
+        values["transfer_year"] = int(values["transfer_year"])
     try:
         body = api.DeadlinesRequest.model_validate({"events": values})
     except ValidationError as exc:
@@ -211,9 +215,12 @@ async def letters_post(request: Request) -> Response:
     form = {f.name: str(raw.get(f.name, "")).strip() for f in spec.fields}
     wants_docx = raw.get("format") == "docx"
     try:
-        body = api.LetterRequest(template=template, fields={k: v or None for k, v in form.items()})
-    except ValidationError:
-        return _page(request, "tools/letters.html", _letter_context(template, form, problem="Check the form"), 422)
+        body = api.LETTER_REQUEST.validate_python({"template": template, "fields": {k: v or None for k, v in form.items()}})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = str(error["loc"][-1]).replace("_", " ").capitalize() if error.get("loc") else "The form"
+        problem = f"{where}: {str(error.get('msg', 'check it')).removeprefix('Value error, ')}"
+        return _page(request, "tools/letters.html", _letter_context(template, form, problem=problem), 422)
     result, problem = _call(api.letter, body, request, "docx" if wants_docx else "json")
     if isinstance(result, Response):
         return result
