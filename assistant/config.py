@@ -30,8 +30,10 @@ from assistant.rate_limits import parse_rate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SEND_ASSISTANT_"
 MIN_ADMIN_TOKEN_CHARS = 32
-# An embedding site: https, a host and an optional port; no path, no wildcard.
-ORIGIN = re.compile(r"^https://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?::\d{1,5})?$")
+# An embedding site: https, a host and an optional port; no path, no wildcard. Plain http only
+# for this machine itself (a developer's test page), never for a site on the network.
+ORIGIN = re.compile(r"^(?:https://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+                    r"|http://(?:127\.0\.0\.1|localhost|\[::1\]))(?::\d{1,5})?$")
 HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+(?:/\S*)?$", re.IGNORECASE)
 _SECRETS = {"admin_token", "llm_api_key", "database_url"}  # never echoed in an error

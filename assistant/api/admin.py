@@ -26,10 +26,10 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool
 
 from assistant.api.deps import ServicesDep
-from assistant.api.schemas import ErrorOut
+from assistant.api.schemas import ErrorOut, whole_number
 from assistant.config import Settings
 from assistant.errors import AssistantError, BackendUnavailable
 from assistant.models import LegalStatus
@@ -55,7 +55,8 @@ class ReindexOut(BaseModel):
 
 
 class PurgeIn(BaseModel):
-    older_than_days: StrictInt | None = Field(default=None, ge=0, le=36500, description="Default: the retention period.")
+    older_than_days: whole_number(ge=0, le=36500) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Default: the retention period.")
 
 
 class PurgeOut(BaseModel):

@@ -35,10 +35,26 @@ def ask(services: Services, request: ChatRequest, *, token: str | None) -> tuple
     return answer, grant
 
 
+# What a client (or a fuzzer following links) can do next with an answer's id and token.
+_NEXT = {
+    "ContinueConversation": {"operationId": "chat", "requestBody": {
+        "message": "and what happens next?", "conversation_id": "$response.body#/conversation_id",
+        "conversation_token": "$response.body#/conversation_token"}},
+    "GiveFeedback": {"operationId": "give_feedback", "requestBody": {
+        "conversation_id": "$response.body#/conversation_id", "conversation_token": "$response.body#/conversation_token",
+        "helpful": True}},
+    "DeleteConversation": {"operationId": "delete_conversation", "parameters": {
+        "path.conversation_id": "$response.body#/conversation_id",
+        "header.X-Conversation-Token": "$response.body#/conversation_token"}},
+}
+
+
 @router.post(
     "/chat",
+    operation_id="chat",
     response_model=ChatResponse,
-    responses={503: {"model": ErrorOut, "description": "No search index, or the vector store is not answering"}},
+    responses={200: {"links": _NEXT},
+               503: {"model": ErrorOut, "description": "No search index, or the vector store is not answering"}},
     summary="Ask a question; get a cited answer",
 )
 async def chat(body: ChatRequest, request: Request, services: ServicesDep) -> ChatResponse:
@@ -54,6 +70,7 @@ async def health(services: ServicesDep) -> dict[str, object]:
 
 @router.delete(
     "/conversations/{conversation_id}",
+    operation_id="delete_conversation",
     status_code=204,
     responses={404: {"model": ErrorOut, "description": "No such conversation, or not yours (the token does not match)"}},
     summary="Delete a stored conversation (needs its token)",

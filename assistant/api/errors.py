@@ -17,6 +17,7 @@ becomes a 500 in this shape, with the security headers like any other response, 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -86,10 +87,12 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 400 and detail == "There was an error parsing the body":
             detail = _PARSE_ERROR
-        elif exc.status_code == 405:
-            detail = f"{request.method} is not allowed here; allowed: {(exc.headers or {}).get('Allow', 'none')}"
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed(request) or headers.get("Allow", "")
+            detail = f"{request.method} is not allowed here; allowed: {headers['Allow'] or 'none'}"
         code = _CODES.get(exc.status_code, "error")
-        return error_response(request, exc.status_code, code, detail, headers=dict(exc.headers or {}))
+        return error_response(request, exc.status_code, code, detail, headers=headers)
 
     @app.exception_handler(ConversationNotFound)
     async def not_found(request: Request, exc: ConversationNotFound) -> JSONResponse:
@@ -104,6 +107,19 @@ def install(app: FastAPI) -> None:
         return error_response(request, 503, "backend_unavailable", str(exc))
 
     app.add_middleware(ErrorBoundary)
+
+
+def _allowed(request: Request) -> str | None:
+    """Every method the API documents for this path (a path served by several routes, such as
+    GET and POST /api/letters, would otherwise name only the first route's)."""
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, request.url.path):
+            return ", ".join(m.upper() for m in item if m in _HTTP_METHODS)
+    return None
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 class ErrorBoundary:

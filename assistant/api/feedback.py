@@ -16,14 +16,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from assistant.api import access
 from assistant.api.access import NOT_FOUND, ConversationNotFound
 from assistant.api.deps import ServicesDep
 from assistant.api.pages import LAYOUTS, chat_context, render_chat, transcripts, with_feedback
 from assistant.api.rendering import FEEDBACK_REASONS
-from assistant.api.schemas import ErrorOut
+from assistant.api.schemas import ErrorOut, whole_number
 from assistant.conversations import Feedback
 from assistant.ownership import MAX_TOKEN_CHARS, holds
 from assistant.services import Services
@@ -43,8 +43,8 @@ class FeedbackIn(BaseModel):
         description="The conversation's secret (or the X-Conversation-Token header, or the page's cookie)",
     )
     helpful: StrictBool
-    turn: StrictInt | None = Field(
-        None, ge=1, le=_MAX_HISTORY, description="Which answer in the conversation (1 is the first); default: the latest"
+    turn: whole_number(ge=1, le=_MAX_HISTORY) | None = Field(  # type: ignore[valid-type]
+        None, description="Which answer in the conversation (1 is the first); default: the latest"
     )
     reasons: list[Reason] = Field(default_factory=list, max_length=len(FEEDBACK_REASONS))
     comment: str = Field("", max_length=MAX_COMMENT_CHARS, description="A short note; names are redacted before storing")
@@ -80,6 +80,7 @@ def store_feedback(services: Services, body: FeedbackIn, *, token: str | None) -
 @router.post(
     "/api/feedback",
     status_code=201,
+    operation_id="give_feedback",
     response_model=FeedbackCreated,
     responses={404: {"model": ErrorOut, "description": "No such conversation, or not yours (the token does not match)"}},
     summary="Say whether an answer helped",

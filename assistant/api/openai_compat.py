@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from assistant.api import access
 from assistant.api.deps import ServicesDep
-from assistant.api.schemas import MAX_MESSAGE_CHARS, MESSAGE_SCHEMA, OpenAIErrorOut
+from assistant.api.schemas import MAX_MESSAGE_CHARS, MESSAGE_SCHEMA, OpenAIErrorOut, has_text
 from assistant.conversations import Turn
 from assistant.models import Answer, AnswerStatus, Persona
 from assistant.ownership import MAX_TOKEN_CHARS, Grant, holds, start
@@ -71,7 +71,7 @@ class TextPart(BaseModel):
 
 
 def _question_text(value: str) -> str:
-    if not value.strip():
+    if not has_text(value):
         raise ValueError("a user message must not be empty")
     if len(value) > MAX_MESSAGE_CHARS:
         raise ValueError(f"a user message is {len(value)} characters long; the limit is {MAX_MESSAGE_CHARS}")
@@ -244,7 +244,11 @@ def _extras(answer: Answer, grant: Grant) -> dict[str, Any]:
 @router.post(
     "/chat/completions",
     summary="OpenAI-compatible chat completion (plain or streamed)",
-    responses={503: {"model": OpenAIErrorOut, "description": "No search index, or the vector store is not answering"}},
+    responses={
+        200: {"content": {"application/json": {}, "text/event-stream": {}},
+              "description": "A chat.completion, or with stream: true, chat.completion.chunk events then [DONE]"},
+        503: {"model": OpenAIErrorOut, "description": "No search index, or the vector store is not answering"},
+    },
 )
 async def chat_completions(body: ChatCompletionRequest, request: Request, services: ServicesDep) -> Any:
     token = access.presented_token(request, body.given_conversation_id, body.given_token)

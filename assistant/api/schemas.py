@@ -13,7 +13,30 @@ from assistant.ownership import MAX_TOKEN_CHARS
 
 MAX_MESSAGE_CHARS = 4000
 # The limits the validator below enforces (with its own plain-English messages), stated in the schema.
-MESSAGE_SCHEMA = {"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"}
+# "Not only white space", spelled out so that JSON Schema (ECMAScript) and Python agree on it.
+NOT_ONLY_SPACE = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+MESSAGE_SCHEMA = {"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": NOT_ONLY_SPACE}
+
+
+def has_text(value: str) -> bool:
+    """True when `value` holds something other than white space (as MESSAGE_SCHEMA's pattern says)."""
+    return re.search(NOT_ONLY_SPACE, value) is not None
+
+
+def _whole_number(value: Any) -> Any:
+    """An integer as JSON writes one (7 or 7.0), never true/false or text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+def whole_number(*, ge: int, le: int) -> Any:
+    """An integer from `ge` to `le`, written as JSON writes one (7 or 7.0), never true/false or text."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_whole_number)]
 
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
@@ -60,7 +83,7 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _message_length(cls, value: str) -> str:
-        if not value.strip():
+        if not has_text(value):
             raise ValueError("message must not be empty")
         if len(value) > MAX_MESSAGE_CHARS:
             raise ValueError(f"message is {len(value)} characters long; the limit is {MAX_MESSAGE_CHARS}")

@@ -17,9 +17,9 @@ from typing import Annotated, Any, Literal, Union
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, create_model
 
-from assistant.api.schemas import Day, InvalidRequestOut
+from assistant.api.schemas import Day, InvalidRequestOut, whole_number
 from assistant.errors import InvalidInput
 from assistant.models import LegalStatus
 from assistant.tools.appeal_table import DecisionType
@@ -66,7 +66,8 @@ class EventsIn(BaseModel):
     review_decision: Day | None = None
     amendment_notice: Day | None = None
     amended_plan_issued: Day | None = None
-    transfer_year: StrictInt | None = Field(None, ge=2014, le=2099, description="The year of a move between schools")
+    transfer_year: whole_number(ge=2014, le=2099) | None = Field(  # type: ignore[valid-type]
+        None, description="The year of a move between schools")
     transfer_kind: TransferKind = TransferKind.SCHOOL
     post16_transfer_date: Day | None = None
     mediation_declined: Day | None = None
@@ -118,7 +119,10 @@ class DeadlinesResponse(BaseModel):
 
 
 class AppealRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Sections (B, F, I) belong to a decision about the plan's contents only.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"decision": {"not": {"const": "plan_contents"}}}, "required": ["decision"]},
+        "then": {"properties": {"sections": {"maxItems": 0}}}})
     decision: DecisionType
     sections: list[Literal["B", "F", "I"]] = Field(
         default_factory=list, max_length=3, description="For plan_contents only: any of B, F, I"
