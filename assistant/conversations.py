@@ -5,6 +5,11 @@ every text before it is written. Control characters (NUL above all, which Postgr
 cannot hold) and lone surrogates (which no database can encode) are dropped from every text
 and id, whatever the caller passes. Rows older than the retention period are purged.
 
+Each conversation's owner is recorded as the SHA-256 hash of its secret token
+(`assistant.ownership`); the token itself is never stored. Deleting means gone: on SQLite,
+`secure_delete` overwrites deleted rows, and the write-ahead log is checkpointed and truncated
+after every delete and purge, so the text is in neither file afterwards.
+
     >>> store = SqlConversationStore("sqlite://", redact=lambda t: t.upper())
     >>> store.append("c1", Turn(question="hello", query="hello", status="answered"))
     >>> store.history("c1")[0].question
@@ -75,6 +80,13 @@ class _TurnRow(_Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class _OwnerRow(_Base):
+    __tablename__ = "conversation_owners"
+    conversation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class _FeedbackRow(_Base):
     __tablename__ = "feedback"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -99,6 +111,8 @@ _RECENT_TURNS = (
     .limit(bindparam("limit", type_=Integer))
 )
 _ADD_TURN = insert(_TurnRow.__table__)
+_ADD_OWNER = insert(_OwnerRow.__table__)
+_OWNER_HASH = select(_OwnerRow.token_hash).where(_OwnerRow.conversation_id == bindparam("conversation_id"))
 _ADD_FEEDBACK = insert(_FeedbackRow.__table__)
 
 
@@ -123,10 +137,18 @@ _CREATE_ATTEMPTS = 8
 
 
 def _sqlite_wal(connection: Any, _record: Any) -> None:
-    """Write-ahead logging: readers never block the writer, and several workers can share the file."""
+    """Write-ahead logging: readers never block the writer, and several workers can share the file.
+    Deleted rows are overwritten with zeros (secure_delete), not merely unlinked."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def _sqlite_secure_delete(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -152,8 +174,11 @@ class SqlConversationStore:
         else:
             kwargs["pool_pre_ping"] = True
         self._engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite") and not in_memory:
+        self._sqlite_file = url.startswith("sqlite") and not in_memory
+        if self._sqlite_file:
             event.listen(self._engine, "connect", _sqlite_wal)
+        elif url.startswith("sqlite"):
+            event.listen(self._engine, "connect", _sqlite_secure_delete)
         # Workers starting together on a new database: another one may create a table or an index
         # between our check and our CREATE. Each such failure means another store made progress, so
         # checking again soon succeeds; a real fault fails every time and is raised.
@@ -199,14 +224,34 @@ class SqlConversationStore:
         with self._writing, self._engine.begin() as connection:
             connection.execute(_ADD_TURN, row)
 
+    def register_owner(self, conversation_id: str, token_hash: str) -> None:
+        row = {"conversation_id": storable(conversation_id), "token_hash": token_hash, "created": _now()}
+        with self._writing, self._engine.begin() as connection:
+            connection.execute(_ADD_OWNER, row)
+
+    def owner_hash(self, conversation_id: str) -> str | None:
+        with self._engine.connect() as connection:
+            found = connection.execute(_OWNER_HASH, {"conversation_id": storable(conversation_id)}).scalar()
+        return str(found) if found is not None else None
+
     def delete(self, conversation_id: str) -> bool:
+        """Delete a conversation's turns, feedback and owner; True if there was anything to delete."""
         conversation_id = storable(conversation_id)
-        with self._writing, self._session.begin() as session:
-            turns = session.execute(delete(_TurnRow).where(_TurnRow.conversation_id == conversation_id)).rowcount
-            feedback = session.execute(
-                delete(_FeedbackRow).where(_FeedbackRow.conversation_id == conversation_id)
-            ).rowcount
-        return bool(turns or feedback)
+        with self._writing:
+            with self._session.begin() as session:
+                removed = 0
+                for row in (_TurnRow, _FeedbackRow, _OwnerRow):
+                    removed += session.execute(delete(row).where(row.conversation_id == conversation_id)).rowcount
+            self._forget_deleted()
+        return bool(removed)
+
+    def _forget_deleted(self) -> None:
+        """SQLite keeps recent writes in its write-ahead log until a checkpoint: copy them into the
+        database file (where secure_delete has zeroed the deleted rows) and truncate the log."""
+        if not self._sqlite_file:
+            return
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def add_feedback(self, feedback: Feedback) -> str:
         feedback_id = uuid.uuid4().hex
@@ -238,10 +283,15 @@ class SqlConversationStore:
         ]
 
     def purge(self, *, older_than_days: int) -> int:
+        """Delete turns and feedback older than the cut-off (and owners of conversations left empty)."""
         cutoff = _now() - timedelta(days=older_than_days)
-        with self._writing, self._session.begin() as session:
-            removed = session.execute(delete(_TurnRow).where(_TurnRow.created < cutoff)).rowcount
-            removed += session.execute(delete(_FeedbackRow).where(_FeedbackRow.created < cutoff)).rowcount
+        with self._writing:
+            with self._session.begin() as session:
+                removed = session.execute(delete(_TurnRow).where(_TurnRow.created < cutoff)).rowcount
+                removed += session.execute(delete(_FeedbackRow).where(_FeedbackRow.created < cutoff)).rowcount
+                left = select(_TurnRow.conversation_id).distinct()
+                session.execute(delete(_OwnerRow).where(_OwnerRow.created < cutoff, _OwnerRow.conversation_id.not_in(left)))
+            self._forget_deleted()
         return int(removed)
 
     def count_turns(self) -> int:

@@ -182,6 +182,7 @@ class Citation:
     last_checked: str | None = None
     kind: PassageKind = PassageKind.OFFICIAL
     basis: tuple[str, ...] = ()
+    link_host: str | None = None  # a website the source gave that is not linked: shown as text only
 
     @property
     def label(self) -> str:
@@ -207,6 +208,7 @@ class Citation:
             last_checked=chunk.extra.get("last_checked"),
             kind=chunk.kind,
             basis=chunk.basis,
+            link_host=chunk.extra.get("link_host"),
         )
 
 

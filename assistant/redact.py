@@ -14,6 +14,15 @@ helplines ("0800 1111") are left alone.
 Detection is rules only: patterns, check digits (NHS modulus 11, UPN modulus 23), cue words
 and a first-name list (assistant/data/first_names.txt). It needs no model and no network.
 It leans towards removing: a council phone number or an unusual word after "called" may go.
+
+It redacts what a person sees, not the raw characters: the text is first NFKC-normalised
+with hidden characters removed, so zero-width spaces inside an NHS number or a phone number
+in fullwidth digits are caught like plain ones.
+
+    >>> redact("NHS number 943\u200b476\u200b5919, call \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13").text
+    'NHS number [NHS_NUMBER], call [PHONE]'
+    >>> redact("my boy ethan walsh is at st marys primary, we live on maple drive, postcode ls62ab").text
+    'my boy [NAME] is at [SCHOOL], we live on [ADDRESS], postcode [POSTCODE]'
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+
+from assistant.injection import visible
 
 PERSONAL_DATA_NOTICE = (
     "It looks like your message included personal details, such as a name, a number or an "
@@ -101,6 +112,28 @@ _PLACES = frozenset(
     fulham chelsea kensington tower hamlets waltham forest barking dagenham wight scilly
     """.split()
 )
+# Words that often follow a name or a cue in lower-case typing ("my son really struggles",
+# "ethan has autism"): never taken for a name found by its cue alone.
+_COMMON = frozenset(
+    """
+    is was are were be been being has had have having do does did doesnt didnt dont cant cannot
+    wont wouldnt isnt wasnt hasnt havent hadnt will would can could should shall may might must
+    goes go going went gone gets get got getting needs need needed wants want wanted likes like
+    liked loves love loved hates hate hated keeps keep kept struggles struggle struggled finds
+    find found seems seem seemed feels feel felt says say said told tells asked asks attends
+    attend attended attending started starts start refuses refused cries cried hits hit runs ran
+    lives live lived living moved moves stays stayed sleeps slept eats ate talks talked speaks
+    spoke reads read writes wrote walks walked plays played works worked learns learned learnt
+    started stopped stops missed misses left leaves joined joins became becomes turned turns
+    aged age old older younger young who whose which where while whilst although though
+    because since until unless than then there here now just only even still also too very
+    really quite rather almost nearly always never often sometimes usually already again soon
+    has's isn't doesn't won't can't didn't hasn't aren't wasn't weren't haven't couldn't
+    with without about above after before during into onto over under up down out off
+    is's yet not no yes ok okay please thanks sorry well so too such same other another more
+    most less least much many few lot lots bit little big small new
+    """.split()
+)
 _NOT_NAMES = _WORDS | _PLACES
 _NOT_NAMES_TITLED = frozenset(t.title() for t in _NOT_NAMES)
 _PROTECTED = re.compile(
@@ -162,8 +195,8 @@ def _ni_ok(m: re.Match[str]) -> bool:
 
 
 def _postcode_ok(m: re.Match[str]) -> bool:
-    code = m["pii"]  # lower case only with a space, and "y6 2nd" is a year group, not a postcode
-    return code.isupper() or (" " in code and not re.search(r"\d(?:st|nd|rd|th)$", code))
+    code = m["pii"]  # "y6 2nd" and "y62nd" are a year group, not a postcode
+    return code.isupper() or not re.search(r"\d(?:st|nd|rd|th)$", code.lower())
 
 
 def _address_ok(m: re.Match[str]) -> bool:
@@ -171,19 +204,36 @@ def _address_ok(m: re.Match[str]) -> bool:
                                                    "down", "up"}
 
 
-def _is_name(token: str, *, strict: bool = False) -> bool:
-    """Could `token` be a person's name? Strict: it must be on the first-name list."""
-    if token.lower() in _NOT_NAMES:
+def _is_name(token: str, *, strict: bool = False, cued: bool = False) -> bool:
+    """Could `token` be a person's name? Strict: it must be on the first-name list. A lower-case
+    or capital-letters token needs the list too, unless a strong cue ("my son ...", "called ...")
+    stands before it and it is no everyday word."""
+    low = token.lower()
+    if low in _NOT_NAMES:
         return False
-    if strict or token[:1].islower():
-        return token.split("-")[0].lower() in first_names()
+    if strict or not _titled(token):
+        on_list = low.split("-")[0] in first_names()
+        return on_list or (cued and not strict and _uncommon(low))
     return True
+
+
+def _titled(token: str) -> bool:
+    return token[:1].isupper() and not token.isupper()
+
+
+def _uncommon(word: str) -> bool:
+    return (word not in _COMMON and word not in _NOT_NAMES and not word.endswith("ly") and len(word) > 1
+            and word.replace("-", "").isalpha())
 
 
 def _name_ok(m: re.Match[str]) -> bool:
     if "next" in m.re.groupindex and m["next"] is not None:  # weak cue: needs a full name
         return _is_name(m["pii"]) and _is_name(m["next"]) and not m["next"][:1].islower()
     return _is_name(m["pii"])
+
+
+def _cued_name_ok(m: re.Match[str]) -> bool:
+    return _is_name(m["pii"], cued=True)
 
 
 def _finder(
@@ -203,12 +253,16 @@ def _finder(
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
-_DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?"
+_ORDINAL_WORDS = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+                  r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+                  r"|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth"
+                  r"|thirty[- ]first)")
+_DAY = rf"(?:\d{{1,2}}(?!\d)(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
 _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
          rf"|{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}}"
          rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?)(?!\d)")
 _DOB_CUE = (r"\b(?:born(?:\s+on|\s+in)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday)"
-            r"[\s:=-]*(?:(?:is|was|on|of)\s+){0,2}")
+            r"[\s:=-]*(?:(?:is|was|on|of|the|in)\s+){0,3}")
 _STREET = (r"Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Gardens|Place"
            r"|Terrace|Grove|Mews|Walk|Row|Square|Rise|Hill|Park|View|Green|Parade|Vale")
 _PERSON = (r"son|daughter|child|kid|baby|boy|girl|grandson|granddaughter|nephew|niece|stepson"
@@ -220,11 +274,14 @@ _AGE = (r"(?:\d{1,2}(?![\d:/%]|[.,]\d)|one|two|three|four|five|six|seven|eight|n
 _DIAGNOSIS = (r"(?i:(?:a\s+|an\s+|suspected\s+|severe\s+|complex\s+)*(?:autism|asd|adhd|add|pda"
               r"|dyslexia|dyspraxia|dyscalculia|epilepsy|cerebral|down|global|diagnosis|ehcp|ehc"
               r"|speech|learning|sensory|hearing|anxiety|selective|tourette|ocd|spd|sen\b))")
-_NAME = rf"(?P<pii>{_TOKEN}|[a-z]+)"
+_NAME = rf"(?P<pii>{_TOKEN}|[a-z]+(?:-[a-z]+)?|[A-Z]{{2,}}(?:-[A-Z]{{2,}})?)"
+_OWNER = r"(?:my|his|her|their|our|your)"
 
 # Highest priority first: where two hits overlap, the earlier rule wins.
 _FINDERS: tuple[_Finder, ...] = (
     _finder("EMAIL", r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    _finder("EMAIL", r"(?i)\b[a-z0-9._-]+(?:\s+dot\s+[a-z0-9_-]+)*\s+(?:at|\(at\)|\[at\])\s+[a-z0-9-]+"
+            r"(?:\s+dot\s+[a-z0-9-]+)+\b"),
     _finder("UPN", r"(?i:\b(?:upn|unique\s+pupil\s+number)\s*(?:is|no\.?)?[\s:=-]*)"
             r"(?P<pii>[A-Za-z]\d{11}[0-9A-Za-z])\b"),
     _finder("UPN", r"\b(?P<pii>[A-Za-z]\d{11}[0-9A-Za-z])\b", lambda m: upn_is_valid(m["pii"])),
@@ -242,6 +299,9 @@ _FINDERS: tuple[_Finder, ...] = (
             r"(?P<num>\d(?:[\s)-]{0,2}\d){8,9})(?!\d)", _phone_ok),
     _finder("POSTCODE", r"\b(?P<pii>[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b",
             _postcode_ok, re.IGNORECASE),
+    _finder("POSTCODE", r"(?i:\b(?:post\s?code\s*(?:is|of)?[\s:=-]*|(?:moved|move|moving|live|living|lives)"
+            r"\s+(?:to|in|at)\s+))(?P<pii>[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b", None,
+            re.IGNORECASE),
     _finder("POSTCODE", r"(?i:\bpost\s?code\s*(?:is|of)?[\s:=-]*)"
             r"(?P<pii>[A-Za-z]{1,2}\d[A-Za-z\d]?)\b"),
     _finder("ADDRESS", rf"\b(?:(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?"
@@ -251,20 +311,32 @@ _FINDERS: tuple[_Finder, ...] = (
             r"(?!(?:weeks?|days?|months?|years?|hours?|minutes?|miles?|mins?)\b)"
             r"(?P<street>(?:[a-z'’-]+\s+){1,2})"
             r"(?:road|street|avenue|lane|crescent|terrace|grove|gardens)\b", _address_ok),
+    # A street without a house number: a named road ("Maple Drive"), or any street after "live on".
+    _finder("ADDRESS", r"\b(?P<street>(?:[A-Z][a-z'’-]+\s+){1,3})(?:Road|Street|Avenue|Lane|Close|Drive"
+            r"|Crescent|Terrace|Grove|Gardens|Mews)\b", lambda m: _named(m["street"])),
+    _finder("ADDRESS", rf"(?i:\b(?:live|lives|living|lived|moved|move|moving|staying|stay|address\s+is)\s+"
+            rf"(?:on|in|at|to|off)\s+)(?P<pii>(?P<street>(?:[a-z'’-]+\s+){{1,3}}?)(?i:{_STREET})\b)",
+            lambda m: _named(m["street"])),
 )
+
+
+def _named(words: str) -> bool:
+    """True when a street's words hold a proper name, not only everyday words ("the same road")."""
+    return any(w.lower().strip("'’-") not in _NOT_NAMES for w in words.split())
 _SCHOOL = re.compile(
     r"\b(?:(?:St|Saint)\.?\s+)?(?:[A-Z][a-z'’-]+\s+){1,4}?(?:(?:C of E|CofE|CE|RC)\s+)?"
     r"(?:(?:Primary|Infant|Junior|High|Secondary|Grammar|Special|Community|Catholic)\s+){0,2}"
     r"(?:School|Academy|College|Primary|Infants|Juniors|Nursery)\b"
 )
 _NAME_FINDERS: tuple[_Finder, ...] = (
-    _finder("NAME", rf"(?i:\bmy\s+(?:{_PERSON})(?:['’]s\s+name\s+is|\s+is\s+called|\s+called"
-            rf"|\s+named|\s+is)?,?\s+){_NAME}\b", _name_ok),
+    _finder("NAME", rf"(?i:\b{_OWNER}\s+(?:{_PERSON})(?:['’]s\s+name\s+is|\s+is\s+called|\s+called"
+            rf"|\s+named)?,?\s+){_NAME}\b", _cued_name_ok),
+    _finder("NAME", rf"(?i:\b{_OWNER}\s+(?:{_PERSON})\s+is,?\s+){_NAME}\b", _name_ok),
     _finder("NAME", rf"(?i:\b(?:name\s+is|name['’]s|name:|known\s+as|signed(?:\s+by)?"
             rf":?|dear|(?:many\s+)?thanks,?|thank\s+you,?|regards,?|best\s+wishes,?|cheers,?)\s+)"
             rf"{_NAME}\b", _name_ok),
     _finder("NAME", rf"(?i:\b(?:is|was|are|am|be|been|['’]s|['’]re|{_PERSON})\s+"
-            rf"(?:called|named)\s+){_NAME}\b", _name_ok),
+            rf"(?:called|named)\s+){_NAME}\b", _cued_name_ok),
     _finder("NAME", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+(?P<pii>{_TOKEN})\b",
             lambda m: m["pii"].lower() not in _WORDS),
     _finder("NAME", rf"(?i:\b(?:i['’]?m|i\s+am|this\s+is|it['’]s|from)\s+)(?P<pii>{_TOKEN})"
@@ -289,7 +361,28 @@ def _plain(word: str) -> str:
     return re.sub(r"['’]s$|\.$", "", word).lower()
 
 
+# A school named in lower case after "at", "to", "attends"...: "at st marys primary".
+_SCHOOL_LOWER = re.compile(
+    r"(?i)\b(?:at|attends?|attending|from|(?:goes|go|going|went|moved|moving)\s+to|called|named)\s+"
+    r"(?P<pii>(?:(?:st|saint)\.?\s+)?(?:[a-z'’-]+\s+){1,3}?(?:(?:c\s+of\s+e|cofe|ce|rc)\s+)?"
+    r"(?:(?:primary|infant|junior|high|secondary|grammar|special|community|catholic)\s+){0,2}"
+    r"(?:school|academy|college|primary|infants|juniors|nursery))\b"
+)
+# A school with no "School" in its name, after "goes to" or "attends": "He goes to Brookfield".
+_SCHOOL_CUED = re.compile(
+    rf"\b(?i:(?:goes|go|going|went|moved|moving)\s+to|attends?|attending)\s+(?:the\s+)?"
+    rf"(?P<pii>{_TOKEN}(?:[ \t]+{_TOKEN}){{0,2}})\b"
+)
+
+
 def _schools(text: str) -> Iterator[_Hit]:
+    for m in _SCHOOL_LOWER.finditer(text):
+        words = [_plain(w) for w in m["pii"].split()]
+        if any(w not in _SCHOOL_GENERIC for w in words) and not any(w in _COMMON for w in words):
+            yield m.start("pii"), m.end("pii"), "SCHOOL"
+    for m in _SCHOOL_CUED.finditer(text):
+        if all(_plain(w) not in _NOT_NAMES for w in m["pii"].split()):
+            yield m.start("pii"), m.end("pii"), "SCHOOL"
     for m in _SCHOOL.finditer(text):
         words = list(re.finditer(r"\S+", m.group()))
         while words and _plain(words[0].group()) in _NOT_NAMES:  # "The", "At"...
@@ -298,9 +391,19 @@ def _schools(text: str) -> Iterator[_Hit]:
             yield m.start() + words[0].start(), m.end(), "SCHOOL"
 
 
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+(?:['’-][a-z]+)?)\b")
+_NEXT_CAPITALS = re.compile(r"[ \t]+([A-Z]{2,}(?:['’-][A-Z]+)?)\b")
+
+
 def _with_surname(text: str, hit: _Hit) -> _Hit:
-    """Grow a name hit over up to two following capitalised names ("Amelia Rose Hughes")."""
+    """Grow a name hit over up to two following capitalised names ("Amelia Rose Hughes"), or,
+    for a name typed in lower case, over one following word that is no everyday word
+    ("ethan walsh")."""
     start, end, kind = hit
+    typed = text[start:end]
+    if typed.islower() or (typed.isupper() and len(typed) > 1):
+        m = (_NEXT_WORD if typed.islower() else _NEXT_CAPITALS).match(text, end)
+        return (start, m.end(), kind) if m and _uncommon(m[1].lower()) else hit
     for _ in range(2):
         m = _NEXT_TOKEN.match(text, end)
         if not m or m[1].lower() in _NOT_NAMES:
@@ -355,6 +458,7 @@ def redact(text: str) -> Redaction:
         >>> redact("Call me on 07700 900123 or Childline on 0800 1111").text
         'Call me on [PHONE] or Childline on 0800 1111'
     """
+    text = visible(text)
     protected = [(*m.span(), "") for m in _PROTECTED.finditer(text)]
     hits = [hit for find in _FINDERS for hit in find(text)]
     hits += _schools(text)

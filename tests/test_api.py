@@ -29,10 +29,16 @@ def test_chat_returns_the_contract(client: TestClient) -> None:
     assert {c["status"] for c in body["citations"]} <= {"law", "statutory_guidance", "guidance", "local", "proposal"}
 
 
-def test_a_conversation_id_is_kept(client: TestClient) -> None:
+def test_a_conversation_id_is_kept_with_its_token(client: TestClient) -> None:
     first = client.post("/api/chat", json={"message": "What is the LGSCO?"}).json()
-    second = client.post("/api/chat", json={"message": "and when can I go to them?", "conversation_id": first["conversation_id"]}).json()
+    assert len(first["conversation_token"]) >= 43
+    follow_up = {"message": "and when can I go to them?", "conversation_id": first["conversation_id"]}
+    second = client.post("/api/chat", json={**follow_up, "conversation_token": first["conversation_token"]}).json()
     assert second["conversation_id"] == first["conversation_id"]
+    third = client.post("/api/chat", json=follow_up, headers={"X-Conversation-Token": first["conversation_token"]}).json()
+    assert third["conversation_id"] == first["conversation_id"]
+    stranger = client.post("/api/chat", json=follow_up).json()
+    assert stranger["conversation_id"] != first["conversation_id"]
 
 
 @pytest.mark.parametrize(
@@ -53,11 +59,14 @@ def test_bad_requests_get_a_clear_422(client: TestClient, payload: dict[str, obj
     assert field in body["detail"]
 
 
-def test_health_and_docs(client: TestClient) -> None:
+def test_health_and_docs(client: TestClient, small_services) -> None:  # type: ignore[no-untyped-def]
     health = client.get("/api/health").json()
     assert health["status"] == "ok" and health["vector_store"] == "ok" and health["index"]["chunks"] == 5
-    assert client.get("/docs").status_code == 200
+    assert client.get("/docs").status_code == 404, "the docs pages load CDN scripts: off unless asked for"
     assert "/api/chat" in client.get("/openapi.json").json()["paths"]
+    small_services.settings = small_services.settings.model_copy(update={"api_docs": True})
+    with TestClient(create_app(services=small_services)) as with_docs:
+        assert with_docs.get("/docs").status_code == 200 and with_docs.get("/redoc").status_code == 200
 
 
 def test_the_page_answers_a_form_post_without_javascript(client: TestClient) -> None:

@@ -19,11 +19,11 @@ from assistant.api.app import create_app  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-TOKEN = "fuzz-admin-token"
+TOKEN = "fuzz-admin-token-0123456789-abcdefgh"
 EXAMPLES = 20
-# Checks other than "no 5xx, and the response matches the schema". positive_data_acceptance
-# fails while ChatRequest.message's limits live only in a validator (the schema allows ""): see
-# the proposed `Field(min_length=1, max_length=4000, pattern=r"\S")` in assistant/api/schemas.py.
+# Checks other than "no 5xx, and the response matches the schema". positive_data_acceptance is
+# left to the full run against a server (see the README's "Fuzzing the API"), where
+# schemathesis.toml says which tools answer 422 to well-formed but impossible input.
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 # Input the schema allows but a tool refuses, with the tool's own 422 sentence: random data
 # rarely reaches these, so each is also sent on purpose and checked against the schema.
@@ -33,7 +33,7 @@ IMPOSSIBLE = [
      "draft plan served (2026-04-01) is before request received"),
     ("POST /api/appeal-route", {"decision": "refuse_plan", "decision_date": "2026-12-01", "today": "2026-11-23"}, "after today"),
     ("POST /api/appeal-route", {"decision": "parking_fine"}, "decision: Input should be"),
-    ("POST /api/letters", {"template": "nope"}, "Unknown letter template"),
+    ("POST /api/letters", {"template": "nope"}, "template: must be one of"),
     ("POST /v1/chat/completions", {"messages": [{"role": "assistant", "content": "hello"}]}, "the user's question"),
 ]
 
@@ -88,4 +88,5 @@ def test_a_refused_request_gets_a_clear_422_that_matches_the_schema(fuzzed: Any,
     assert operation is not None, label
     response = operation.Case(body=body, media_type="application/json").call_and_validate(excluded_checks=EXCLUDED)
     assert response.status_code == 422
-    assert message in response.json()["detail"]
+    body = response.json()
+    assert message in (body["error"]["message"] if label.startswith("POST /v1") else body["detail"])

@@ -112,22 +112,33 @@ def test_earlier_user_messages_are_replayed_and_a_conversation_id_continues(clie
     assert reply.model_extra["send_status"] == "answered"
     assert "complaints procedure" in reply.choices[0].message.content
 
-    _ask(client, "What is the LGSCO?", metadata={"conversation_id": cid})
+    token = reply.model_extra["send_conversation_token"]
+    again = _ask(client, "What is the LGSCO?", metadata={"conversation_id": cid, "conversation_token": token})
+    assert again.model_extra["send_conversation_id"] == cid
     assert len(small_services.conversations.history(cid)) == 3, "a given conversation is continued, not replayed"
+    header = client.chat.completions.create(model="send-assistant", messages=[{"role": "user", "content": "reg 13?"}],
+                                            extra_body={"conversation_id": cid}, extra_headers={"X-Conversation-Token": token})
+    assert header.model_extra["send_conversation_id"] == cid
+
+    borrowed = _ask(client, "What is the LGSCO?", metadata={"conversation_id": cid})
+    assert borrowed.model_extra["send_conversation_id"] != cid, "an id without its token starts a new conversation"
+    assert len(small_services.conversations.history(cid)) == 4
 
 
 def test_models_and_bad_requests(client: openai.OpenAI, base_url: str) -> None:
     assert [m.id for m in client.models.list()] == ["send-assistant"]
     with pytest.raises(openai.UnprocessableEntityError) as caught:
         client.chat.completions.create(model="x", messages=[{"role": "assistant", "content": "hello"}])
-    assert "last message must be the user's question" in caught.value.response.json()["detail"]
+    assert "at least one message must be the user's question" in caught.value.response.json()["error"]["message"]
     with pytest.raises(openai.UnprocessableEntityError) as caught:
         _ask(client, "reg 13?", extra_body={"persona": "lawyer"})
-    assert caught.value.response.json()["detail"].startswith("persona:")
-    assert caught.value.response.json()["error"] == "invalid_request"
+    error = caught.value.response.json()["error"]
+    assert error["message"].startswith("persona:") and error["param"] == "persona"
+    assert error["type"] == "invalid_request_error" and error["code"] == "invalid_request"
+    assert "persona:" in str(caught.value), "the openai client shows the reason, not just the status"
     declared = httpx.get(base_url + "/openapi.json").json()
     response_422 = declared["paths"]["/v1/chat/completions"]["post"]["responses"]["422"]
-    assert response_422["content"]["application/json"]["schema"]["$ref"].endswith("/InvalidRequestOut")
+    assert response_422["content"]["application/json"]["schema"]["$ref"].endswith("/OpenAIErrorOut")
 
 
 def test_docstring_examples() -> None:

@@ -26,12 +26,13 @@ from sqlalchemy import create_engine, text, update
 from assistant.api.app import create_app
 from assistant.config import Settings
 from assistant.conversations import Feedback, SqlConversationStore, Turn, _FeedbackRow, _TurnRow
+from assistant.ownership import token_hash
 from assistant.services import build_services, run_index
 from test_reliability import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-TOKEN = "pg-admin-token"
+TOKEN = "pg-admin-token-0123456789-abcdefghij"
 
 
 def _pg_bin() -> Path | None:
@@ -80,7 +81,7 @@ def pg_url() -> Iterator[str]:
 def store(pg_url: str) -> Iterator[SqlConversationStore]:
     engine = create_engine(pg_url)
     with engine.begin() as connection:  # every test starts from empty tables
-        connection.execute(text("DROP TABLE IF EXISTS turns, feedback"))
+        connection.execute(text("DROP TABLE IF EXISTS turns, feedback, conversation_owners"))
     engine.dispose()
     yield SqlConversationStore(pg_url, redact=lambda t: t.replace("kim@example.org", "[EMAIL]"))
 
@@ -136,9 +137,11 @@ def test_the_api_and_the_purge_command_use_postgresql(
     run_index(settings, embedder)
     client = TestClient(create_app(services=build_services(settings, embedder=embedder)))
     first = client.post("/api/chat", json={"message": "What is the LGSCO?"}).json()
-    second = client.post("/api/chat", json={"message": "and when can I go to them?", "conversation_id": first["conversation_id"]})
+    second = client.post("/api/chat", json={"message": "and when can I go to them?", "conversation_id": first["conversation_id"],
+                                            "conversation_token": first["conversation_token"]})
     assert second.json()["status"] == "answered"
     assert len(store.history(first["conversation_id"])) == 2  # in PostgreSQL, not in the process
+    assert store.owner_hash(first["conversation_id"]) == token_hash(first["conversation_token"])
 
     _age(store, 45)
     purged = client.post("/api/admin/purge", headers={"Authorization": f"Bearer {TOKEN}"}).json()
@@ -176,3 +179,32 @@ def test_the_store_drops_characters_postgresql_cannot_hold(store: SqlConversatio
     listed = store.list_feedback()
     assert (listed[0]["reasons"], listed[0]["message_text"]) == ("slow", "why?\tok\n")
     assert store.delete("c\x00nul") and store.history("cnul") == []
+
+
+def test_only_the_owner_reads_continues_or_deletes_and_delete_is_complete_on_postgresql(
+    pg_url: str, store: SqlConversationStore, small_corpus: Path, tmp_path: Path, embedder: Any
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=small_corpus, database_url=pg_url, rate_limit="none")
+    run_index(settings, embedder)
+    app = create_app(services=build_services(settings, embedder=embedder))
+    with TestClient(app) as owner, TestClient(app, client=("203.0.113.5", 1)) as stranger:
+        page = owner.post("/", data={"message": "What is the LGSCO? quokkaplanner"})
+        cid = page.text.split('name="conversation_id" value="')[1].split('"')[0]
+        owner.post("/feedback", data={"conversation_id": cid, "turn": "1", "helpful": "yes", "keep_question": "yes"})
+        foreign = stranger.post("/", data={"message": "and then?", "conversation_id": cid})
+        assert "quokkaplanner" not in foreign.text
+        assert stranger.post("/api/feedback", json={"conversation_id": cid, "helpful": True}).status_code == 404
+        assert stranger.delete(f"/api/conversations/{cid}").status_code == 404
+        assert len(store.history(cid)) == 1 and len(store.list_feedback()) == 1
+
+        assert owner.delete(f"/api/conversations/{cid}").status_code == 204
+        assert app.state.transcripts.get(cid) == []
+        again = owner.post("/", data={"message": "hello", "conversation_id": cid})
+        assert "quokkaplanner" not in again.text
+    engine = create_engine(pg_url)
+    with engine.connect() as connection:
+        for table in ("turns", "feedback", "conversation_owners"):
+            rows = connection.execute(text(f"SELECT count(*) FROM {table} WHERE conversation_id = :c"), {"c": cid}).scalar()  # noqa: S608
+            assert rows == 0, table
+        assert connection.execute(text("SELECT count(*) FROM turns WHERE question LIKE '%quokkaplanner%'")).scalar() == 0
+    engine.dispose()

@@ -32,5 +32,7 @@ def test_personal_details_are_flagged_and_never_stored(small_services) -> None: 
 def test_a_conversation_can_be_deleted(small_services) -> None:  # type: ignore[no-untyped-def]
     with TestClient(create_app(services=small_services)) as client:
         body = client.post("/api/chat", json={"message": "What is the LGSCO?"}).json()
-        assert client.delete(f"/api/conversations/{body['conversation_id']}").status_code == 204
+        path = f"/api/conversations/{body['conversation_id']}"
+        assert client.delete(path).status_code == 404, "deleting needs the conversation's token"
+        assert client.delete(path, headers={"X-Conversation-Token": body["conversation_token"]}).status_code == 204
     assert small_services.conversations.history(body["conversation_id"]) == []

@@ -53,7 +53,8 @@ def test_several_api_processes_share_a_chroma_server_and_the_conversations(
 
             first = httpx.post(a.url + "/api/chat", json={"message": "What is the LGSCO?"}, timeout=60).json()
             assert first["status"] == "answered"
-            follow_up = {"message": "and when can I go to them?", "conversation_id": first["conversation_id"]}
+            follow_up = {"message": "and when can I go to them?", "conversation_id": first["conversation_id"],
+                         "conversation_token": first["conversation_token"]}
             second = httpx.post(b.url + "/api/chat", json=follow_up, timeout=60).json()
             assert second["status"] == "answered", second  # b read the first turn from the shared store
             assert second["citations"][0]["ref"] == "LGSCO"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -104,7 +105,7 @@ class FakeServices:
 def services(tmp_path) -> FakeServices:  # type: ignore[no-untyped-def]
     store = SqlConversationStore("sqlite://", redact=lambda t: t.replace("Jack", "[NAME]"))
     settings = Settings(data_dir=tmp_path / "data", retention_days=21,
-                        embed_allowed_origins=["https://www.council.example", "http://127.0.0.1:8123/"])
+                        embed_allowed_origins=["https://www.council.example", "https://partner.example:8443/"])
     return FakeServices(settings=settings, conversations=store, pipeline=ScriptedPipeline(store),
                         index=FakeIndex(["Demoshire", "Northshire"]))
 
@@ -159,18 +160,23 @@ def test_no_js_ask_shows_the_answer_with_citation_details(client: TestClient, se
     assert 'class="force force-law">Law<' in html and "2026-01-05" in html and "reg 5(1)" in html
     assert "Read the official document" in html and "Talk to a person" in html
     assert "**Sources**" not in html  # the plain list is replaced by the rich one
-    assert form_values(html, "conversation_id")[0] == "c001"
+    assert form_values(html, "conversation_id")[0] == services.pipeline.calls[-1]["cid"]
+    assert re.fullmatch(r"[0-9a-f]{32}", services.pipeline.calls[-1]["cid"]), "the server makes the id"
+    assert 'name="conversation_token"' not in html, "the full page keeps the secret in its HttpOnly cookie"
     assert '<option value="adviser" selected>' in html
 
 
 def test_no_js_conversation_keeps_earlier_turns(client: TestClient, services: FakeServices) -> None:
-    client.post("/", data={"message": "My son Jack needs help. What is an EHC plan?"})
-    page = client.post("/", data={"message": "And how long does it take?", "conversation_id": "c001"})
+    first = client.post("/", data={"message": "My son Jack needs help. What is an EHC plan?"})
+    cid = form_values(first.text, "conversation_id")[0]
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith(f"send_conversation={cid}.") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    page = client.post("/", data={"message": "And how long does it take?", "conversation_id": cid})
     html = page.text
     assert 'id="turn-1"' in html and 'id="turn-2"' in html
     assert "My son [NAME] needs help" in html  # earlier turns come back redacted, as stored
     assert "And how long does it take?" in html
-    assert [c["cid"] for c in services.pipeline.calls] == ["c001", "c001"]
+    assert [c["cid"] for c in services.pipeline.calls] == [cid, cid]
     assert 'href="#turn-2">Skip to the latest answer' in html
 
 
@@ -273,14 +279,15 @@ def test_stream_sends_meta_deltas_html_done(client: TestClient, services: FakeSe
     names = [name for name, _ in events]
     assert names[0] == "meta" and names[-2:] == ["html", "done"] and set(names[1:-2]) == {"delta"}
     meta, done = events[0][1], events[-1][1]
-    assert meta == {"conversation_id": "c001", "status": "answered", "turn": 1}
+    cid = services.pipeline.calls[-1]["cid"]
+    assert meta == {"conversation_id": cid, "conversation_token": done["conversation_token"], "status": "answered", "turn": 1}
     assert "".join(data["text"] for name, data in events if name == "delta") == done["answer"]
     assert set(done) >= {"conversation_id", "status", "answer", "citations", "signposts"}
     html = events[-2][1]["html"]
     assert html.startswith("<article") and 'id="turn-1"' in html and "<script>" not in html and "&lt;script&gt;" in html
     assert services.pipeline.calls[-1]["persona"] is Persona.CASEWORKER
     # A later no-JS post shows the streamed turn as an earlier one.
-    page = client.post("/", data={"message": "next", "conversation_id": "c001"})
+    page = client.post("/", data={"message": "next", "conversation_id": cid})  # the stream set the cookie
     assert 'id="turn-1"' in page.text and 'id="turn-2"' in page.text
 
 
@@ -299,11 +306,12 @@ def test_feedback_reasons_match_the_form() -> None:
 
 
 def test_feedback_api_stores_without_the_question_unless_agreed(client: TestClient, services: FakeServices) -> None:
-    client.post("/api/chat", json={"message": "Jack's school says no. Can I appeal?"})
-    first = client.post("/api/feedback", json={"conversation_id": "c001", "helpful": False,
+    asked = client.post("/api/chat", json={"message": "Jack's school says no. Can I appeal?"}).json()
+    mine = {"conversation_id": asked["conversation_id"], "conversation_token": asked["conversation_token"]}
+    first = client.post("/api/feedback", json={**mine, "helpful": False,
                                                "reasons": ["hard_to_understand"], "comment": "Jack got confused"})
     assert first.status_code == 201 and set(first.json()) == {"id"}
-    second = client.post("/api/feedback", json={"conversation_id": "c001", "helpful": True, "keep_question": True})
+    second = client.post("/api/feedback", json={**mine, "helpful": True, "keep_question": True})
     assert second.status_code == 201
     stored = {row["id"]: row for row in services.conversations.list_feedback()}
     one, two = stored[first.json()["id"]], stored[second.json()["id"]]
@@ -314,27 +322,33 @@ def test_feedback_api_stores_without_the_question_unless_agreed(client: TestClie
 
 @pytest.mark.parametrize("payload, status", [
     ({"conversation_id": "nope", "helpful": True}, 404),
-    ({"conversation_id": "c001", "helpful": True, "reasons": ["bad"]}, 422),
-    ({"conversation_id": "c001", "helpful": True, "message_text": "sneaky"}, 422),
-    ({"conversation_id": "c001"}, 422),
+    ({"helpful": True, "conversation_token": "not-the-token"}, 404),
+    ({"helpful": True}, 404),
+    ({"helpful": True, "reasons": ["bad"]}, 422),
+    ({"helpful": True, "message_text": "sneaky"}, 422),
+    ({"helpful": 1}, 422),
+    ({}, 422),
 ])
 def test_feedback_api_refuses_bad_input(client: TestClient, payload: dict[str, Any], status: int) -> None:
-    client.post("/api/chat", json={"message": "hello"})
-    assert client.post("/api/feedback", json=payload).status_code == status
+    asked = client.post("/api/chat", json={"message": "hello"}).json()
+    body = {"conversation_id": asked["conversation_id"], "conversation_token": asked["conversation_token"], **payload}
+    if "conversation_token" not in payload and status == 404 and "conversation_id" not in payload:
+        del body["conversation_token"]  # the right id without its token
+    assert client.post("/api/feedback", json=body).status_code == status
 
 
 def test_no_js_feedback_form(client: TestClient, services: FakeServices) -> None:
-    client.post("/", data={"message": "What is an EHC plan?"})
-    missing = client.post("/feedback", data={"conversation_id": "c001", "turn": "1"})
+    cid = form_values(client.post("/", data={"message": "What is an EHC plan?"}).text, "conversation_id")[0]
+    missing = client.post("/feedback", data={"conversation_id": cid, "turn": "1"})
     assert missing.status_code == 422 and "Choose yes or no" in missing.text
     assert 'aria-describedby="t1-fb-error"' in missing.text
-    sent = client.post("/feedback", data={"conversation_id": "c001", "turn": "1", "helpful": "no",
+    sent = client.post("/feedback", data={"conversation_id": cid, "turn": "1", "helpful": "no",
                                           "reasons": ["looks_wrong", "made_up"], "comment": "hmm"})
     assert sent.status_code == 200 and "Thank you. We have your feedback" in sent.text
     assert 'id="turn-1"' in sent.text  # the conversation is still on the page
     [row] = services.conversations.list_feedback()
     assert row["helpful"] is False and row["reasons"] == "looks_wrong; comment: hmm" and row["message_text"] is None
-    client.post("/feedback", data={"conversation_id": "c001", "turn": "1", "helpful": "yes", "keep_question": "yes"})
+    client.post("/feedback", data={"conversation_id": cid, "turn": "1", "helpful": "yes", "keep_question": "yes"})
     kept = [r for r in services.conversations.list_feedback() if r["helpful"]]
     assert kept[0]["message_text"] == "What is an EHC plan?"
 
@@ -343,11 +357,11 @@ def test_no_js_feedback_form(client: TestClient, services: FakeServices) -> None
 
 
 def test_frame_ancestors_and_csp_header(client: TestClient, services: FakeServices) -> None:
-    assert frame_ancestors(services.settings) == "frame-ancestors 'self' https://www.council.example http://127.0.0.1:8123"
+    assert frame_ancestors(services.settings) == "frame-ancestors 'self' https://www.council.example https://partner.example:8443"
     assert frame_ancestors(Settings()) == "frame-ancestors 'self'"
     for path in ("/", "/embed", "/about"):
         csp = client.get(path).headers["content-security-policy"]
-        assert "frame-ancestors 'self' https://www.council.example http://127.0.0.1:8123" in csp, path
+        assert "frame-ancestors 'self' https://www.council.example https://partner.example:8443" in csp, path
         assert "default-src 'self'" in csp  # the security middleware's full policy survives
 
 
@@ -359,9 +373,10 @@ def test_frame_ancestors_without_the_security_middleware() -> None:
         assert bare.get("/").headers["content-security-policy"] == "frame-ancestors 'self'"
 
 
-@pytest.mark.parametrize("origin", ["*", "https://council.example/path", "council.example", "https://a.example; script-src *"])
+@pytest.mark.parametrize("origin", ["*", "https://council.example/path", "council.example", "https://a.example; script-src *",
+                                    "http://www.council.example"])
 def test_bad_embed_origins_fail_fast(origin: str) -> None:
-    with pytest.raises(ConfigError, match="embed_allowed_origins"):
+    with pytest.raises((ConfigError, ValidationError), match="embed_allowed_origins|https"):
         frame_ancestors(Settings(embed_allowed_origins=[origin]))
 
 
@@ -443,8 +458,10 @@ def test_deadlines_page_results_and_errors(client: TestClient) -> None:
     partial = client.post("/tools/deadlines", data={"situation": "assessment", "request_received-day": "5",
                                                     "request_received-year": "2026"})
     assert partial.status_code == 422 and "The date must include a month" in partial.text
-    future = client.post("/tools/deadlines", data={"request_received": "2999-01-01"})
+    future = client.post("/tools/deadlines", data={"request_received": "2098-01-01"})
     assert future.status_code == 422 and "after today" in future.text
+    far = client.post("/tools/deadlines", data={"request_received": "9999-12-01"})
+    assert far.status_code == 422 and "Enter a date from 1 January 2000 to 31 December 2099" in far.text
     assert client.post("/tools/deadlines", data={}).status_code == 422
     missing = client.post("/tools/deadlines", data={"situation": "assessment", "assessment_decision-day": "1",
                                                     "assessment_decision-month": "2", "assessment_decision-year": "2026"})

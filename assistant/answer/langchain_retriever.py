@@ -5,7 +5,11 @@ national material plus the chosen local authority's) and returns LangChain `Docu
 passage text is the `page_content`; the citation travels in the metadata, so a chain can
 print "SEND Regulations 2014, reg 5(1)" without parsing anything:
 
-    {source, ref, title, url, status, local_authority, citation, kind, label, force, basis, score, chunk_id}
+    {source, ref, title, url, link_host, status, local_authority, citation, kind, label, force, basis, score, chunk_id}
+
+Ingested text has been screened (`assistant.ingest.screen`): records holding instructions aimed
+at a model are quarantined, and `url` is only ever an https link the deployer trusts
+(`link_host` names a website the source gave that is not linked).
 
     >>> retriever = SendRetriever.from_services(services, k=4, local_authority="Demoshire")  # doctest: +SKIP
     >>> docs = retriever.invoke("How long does the council have to decide?")                  # doctest: +SKIP
@@ -40,6 +44,7 @@ def to_document(passage: Passage) -> Document:
             "ref": chunk.ref,
             "title": chunk.title,
             "url": chunk.url,
+            "link_host": chunk.extra.get("link_host"),
             "status": chunk.status.value,
             "local_authority": chunk.local_authority,
             "citation": chunk.citation_label,
@@ -75,7 +80,7 @@ class SendRetriever(BaseRetriever):
         k: int | None = None,
         local_authority: str | None = None,
     ) -> list[Document]:
-        top_k = k or self.k
+        top_k = self.k if k is None else k
         if top_k <= 0:
             raise ValueError(f"k must be greater than 0, got {top_k}")
         found = self.retriever.retrieve(query, local_authority=local_authority or self.local_authority, top_k=top_k)

@@ -4,10 +4,13 @@
     POST /api/admin/purge       delete stored conversations and feedback older than N days
     GET  /api/admin/feedback    the latest feedback
     POST /api/admin/ingest      ingest a file saved in <data_dir>/incoming/, then re-index
+    GET  /api/admin/quarantine  ingested records held back by the screen, with why
+    POST /api/admin/quarantine/{id}/release   clear one (then re-index)
 
-The routes exist only when `SEND_ASSISTANT_ADMIN_TOKEN` is set: without a token they are not
-registered at all (404), so a deployment that never sets one has no admin surface. The token
-is compared in constant time.
+The routes exist only when `SEND_ASSISTANT_ADMIN_TOKEN` (at least 32 characters) is set:
+without a token they are not registered at all (404), so a deployment that never sets one has
+no admin surface. They are left out of the public OpenAPI document, the token is compared in
+constant time, and every admin request (refused ones too) spends from the admin rate limit.
 
     curl -X POST -H "Authorization: Bearer $SEND_ASSISTANT_ADMIN_TOKEN" http://127.0.0.1:8000/api/admin/purge
 """
@@ -16,17 +19,17 @@ from __future__ import annotations
 
 import hmac
 import threading
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from assistant.api.deps import ServicesDep
-from assistant.api.schemas import ErrorOut
+from assistant.api.schemas import ErrorOut, whole_number
 from assistant.config import Settings
 from assistant.errors import AssistantError, BackendUnavailable
 from assistant.models import LegalStatus
@@ -52,7 +55,8 @@ class ReindexOut(BaseModel):
 
 
 class PurgeIn(BaseModel):
-    older_than_days: int | None = Field(default=None, ge=0, le=36500, description="Default: the retention period.")
+    older_than_days: whole_number(ge=0, le=36500) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Default: the retention period.")
 
 
 class PurgeOut(BaseModel):
@@ -78,12 +82,24 @@ class IngestIn(BaseModel):
     status: LegalStatus
     source: str | None = Field(default=None, max_length=200)
     local_authority: str | None = Field(default=None, max_length=100)
-    reindex: bool = True
+    reindex: StrictBool = True
 
 
 class IngestOut(BaseModel):
     documents: int
     source: str
+    quarantined: list[dict[str, str | None]] = Field(default_factory=list)
+    links_withheld: int = 0
+    reindexed: ReindexOut | None = None
+
+
+class ReleaseIn(BaseModel):
+    reindex: StrictBool = True
+
+
+class ReleaseOut(BaseModel):
+    released: str
+    title: str
     reindexed: ReindexOut | None = None
 
 
@@ -115,7 +131,8 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 
 def _router(require_admin: Any) -> APIRouter:
-    router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_admin)], responses=_ERRORS)
+    router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_admin)], responses=_ERRORS,
+                       include_in_schema=False)
     indexing = threading.Lock()
 
     def reindex(services: Any) -> ReindexOut:
@@ -153,15 +170,42 @@ def _router(require_admin: Any) -> APIRouter:
             return JSONResponse(status_code=500, content={"error": "reindex_failed", "detail": detail})
 
     @router.post("/purge", response_model=PurgeOut, summary="Delete stored conversations and feedback older than N days")
-    async def purge(services: ServicesDep, body: PurgeIn | None = None) -> PurgeOut:
+    async def purge(request: Request, services: ServicesDep, body: PurgeIn | None = None) -> PurgeOut:
         days = body.older_than_days if body and body.older_than_days is not None else services.settings.retention_days
         removed = await run_in_threadpool(lambda: services.conversations.purge(older_than_days=days))
+        transcripts = getattr(request.app.state, "transcripts", None)
+        if days == 0 and transcripts is not None:  # the pages' copies are at most an hour old
+            transcripts.clear()
         return PurgeOut(removed=removed, older_than_days=days)
 
     @router.get("/feedback", response_model=FeedbackOut, summary="The latest feedback, newest first")
     async def feedback(services: ServicesDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> FeedbackOut:
         rows = await run_in_threadpool(lambda: services.conversations.list_feedback(limit=limit))
         return FeedbackOut(feedback=[FeedbackItem.model_validate(row) for row in rows])
+
+    @router.get("/quarantine", summary="Ingested records held back by the screen, with why")
+    async def quarantined(services: ServicesDep) -> dict[str, Any]:
+        from assistant.quarantine import Quarantine
+
+        items = await run_in_threadpool(lambda: Quarantine(services.settings.data_dir).items())
+        return {"quarantined": [item.summary() for item in items]}
+
+    def release(services: Any, item_id: str, body: ReleaseIn) -> ReleaseOut:
+        from assistant.quarantine import Quarantine
+
+        doc = Quarantine(services.settings.data_dir).release(item_id)
+        return ReleaseOut(released=item_id, title=doc.title, reindexed=reindex(services) if body.reindex else None)
+
+    @router.post("/quarantine/{item_id}/release", response_model=ReleaseOut,
+                 summary="Clear a quarantined record: it is stored with its source and indexed")
+    async def release_route(item_id: Annotated[str, Path(max_length=64)], services: ServicesDep,
+                            body: ReleaseIn | None = None) -> ReleaseOut | JSONResponse:
+        try:
+            return await run_in_threadpool(release, services, item_id, body or ReleaseIn())
+        except AdminBusy:
+            raise
+        except AssistantError as exc:
+            return JSONResponse(status_code=404, content={"error": "not_found", "detail": str(exc)})
 
     try:
         from assistant.ingest.dispatch import Request as IngestRequest
@@ -176,7 +220,9 @@ def _router(require_admin: Any) -> APIRouter:
             IngestRequest(path_or_url=str(path), status=body.status, source=body.source, local_authority=body.local_authority),
         )
         reindexed = reindex(services) if body.reindex else None
-        return IngestOut(documents=len(done.result.documents), source=done.source, reindexed=reindexed)
+        return IngestOut(documents=len(done.result.documents), source=done.source,
+                         quarantined=[item.summary() for item in done.quarantined],
+                         links_withheld=len(done.links_withheld), reindexed=reindexed)
 
     @router.post(
         "/ingest",
@@ -195,7 +241,7 @@ def _router(require_admin: Any) -> APIRouter:
     return router
 
 
-def incoming_file(settings: Settings, name: str) -> Path:
+def incoming_file(settings: Settings, name: str) -> FilePath:
     """The file `name` inside <data_dir>/incoming/; anything outside it (or a URL) is refused."""
     from assistant.errors import IngestError
 

@@ -8,14 +8,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.config import PROJECT_ROOT, Settings, get_settings
-from assistant.errors import BackendUnavailable, IndexMissing
 from assistant.services import Services, build_services
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -35,6 +32,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version=__version__,
         description="Cited answers about special educational needs and disabilities (SEND) law and guidance in England.",
         lifespan=lifespan,
+        # The docs pages load their scripts from a CDN: off unless SEND_ASSISTANT_API_DOCS=true.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.services = services
     app.state.settings = settings
@@ -42,7 +42,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from assistant.api.rendering import make_templates
 
     app.state.templates = make_templates(WEB_DIR)
-    _install_error_handlers(app)
+    from assistant.api import errors, openapi
+
+    errors.install(app)
+    openapi.install(app, settings)
 
     from assistant.api import chat, feedback, pages, stream
     from assistant.api.embedding_policy import install_embed_policy
@@ -70,23 +73,3 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
-            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-            problems.append({"field": field, "message": message})
-        summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        return JSONResponse(status_code=422, content={"error": "invalid_request", "detail": summary, "problems": problems})
-
-    @app.exception_handler(IndexMissing)
-    async def index_missing(request: Request, exc: IndexMissing) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"error": "index_missing", "detail": str(exc)})
-
-    @app.exception_handler(BackendUnavailable)
-    async def backend_down(request: Request, exc: BackendUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"error": "backend_unavailable", "detail": str(exc)})

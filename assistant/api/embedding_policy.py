@@ -14,16 +14,12 @@ allowed for the same origins only. `assistant.api.security` writes the full CSP 
 
 from __future__ import annotations
 
-import re
-
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.config import Settings
+from assistant.config import ORIGIN, Settings
 from assistant.errors import ConfigError
-
-_ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+\.)*[a-z0-9-]+(?::\d{1,5})?$")
 
 
 def allowed_origins(settings: Settings) -> list[str]:
@@ -31,10 +27,10 @@ def allowed_origins(settings: Settings) -> list[str]:
     origins = []
     for raw in settings.embed_allowed_origins:
         origin = raw.strip().rstrip("/").lower()
-        if not _ORIGIN.match(origin):
+        if not ORIGIN.match(origin):
             raise ConfigError(
                 f"embed_allowed_origins must hold origins like https://www.council.gov.uk "
-                f"(scheme, host and optional port; no path, no wildcard); got {raw!r}"
+                f"(https, a host and an optional port; no path, no wildcard); got {raw!r}"
             )
         if origin not in origins:
             origins.append(origin)

@@ -12,17 +12,21 @@ Any OpenAI client or chat front end can ask SEND Assistant questions:
 
 How a request maps onto the pipeline:
 
-- the last message must be the user's: it is the question;
+- the last user message is the question (at least one message must be the user's);
 - earlier user messages are replayed (screened, not answered) into a fresh conversation, so
-  "and how long do they have?" is understood; or pass ``conversation_id`` (in the body or in
-  ``metadata``) to continue a stored conversation, and nothing is replayed;
+  "and how long do they have?" is understood; or pass ``conversation_id`` and its
+  ``conversation_token`` (in the body, in ``metadata``, or the token as the
+  ``X-Conversation-Token`` header) to continue a stored conversation, and nothing is replayed.
+  An unknown id, or an id without its token, starts a new conversation, as on /api/chat;
 - system and assistant messages are ignored: the assistant's rules are not the client's to change;
 - ``model`` is echoed; ``persona`` and ``local_authority`` are optional extra body fields.
 
 The reply is Markdown with each citation as a footnote
 (``[^1]: SEND Regulations 2014, reg 5(1) — title — url``), plus extra fields ``send_status``,
-``send_conversation_id``, ``send_engine`` and ``send_citations``. With ``stream: true`` the same
-answer arrives as server-sent ``data: {...}`` chunks, ending with ``data: [DONE]``.
+``send_conversation_id``, ``send_conversation_token``, ``send_engine`` and ``send_citations``.
+With ``stream: true`` the same answer arrives as server-sent ``data: {...}`` chunks, ending
+with ``data: [DONE]``. Errors come in OpenAI's shape (``{"error": {"message", "type", "param",
+"code"}}``), so the ``openai`` client shows the reason.
 """
 
 from __future__ import annotations
@@ -32,17 +36,19 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from assistant.api import access
 from assistant.api.deps import ServicesDep
-from assistant.api.schemas import MAX_MESSAGE_CHARS, ErrorOut, InvalidRequestOut
+from assistant.api.schemas import MAX_MESSAGE_CHARS, MESSAGE_SCHEMA, OpenAIErrorOut, has_text
 from assistant.conversations import Turn
 from assistant.models import Answer, AnswerStatus, PassageKind, Persona
+from assistant.ownership import MAX_TOKEN_CHARS, Grant, holds, start
 from assistant.services import Services
 from assistant.sources import format_citation
 
@@ -53,73 +59,128 @@ REPLAY_LIMIT = 6
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 
 
-class ContentPart(BaseModel):
+class TextPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    type: str = "text"
-    text: str = ""
+    type: Literal["text"] = "text"
+    text: str = Field(..., json_schema_extra=MESSAGE_SCHEMA)
+
+    @field_validator("text")
+    @classmethod
+    def _some_text(cls, value: str) -> str:
+        return _question_text(value)
 
 
-class ChatMessage(BaseModel):
+def _question_text(value: str) -> str:
+    if not has_text(value):
+        raise ValueError("a user message must not be empty")
+    if len(value) > MAX_MESSAGE_CHARS:
+        raise ValueError(f"a user message is {len(value)} characters long; the limit is {MAX_MESSAGE_CHARS}")
+    return value
+
+
+class UserMessage(BaseModel):
+    """A message from the user: its text (a string, or text parts) is a question, up to 4,000 characters."""
+
     model_config = ConfigDict(extra="ignore")
-    role: str
-    content: str | list[ContentPart] | None = None
+    role: Literal["user"]
+    content: Annotated[str, Field(json_schema_extra=MESSAGE_SCHEMA)] | Annotated[
+        list[TextPart], Field(min_length=1, max_length=16)]
+
+    @field_validator("content")
+    @classmethod
+    def _a_question(cls, value: str | list[TextPart]) -> str | list[TextPart]:
+        if isinstance(value, str):
+            return _question_text(value)
+        _question_text(" ".join(part.text for part in value))
+        return value
 
     @property
     def text(self) -> str:
         if isinstance(self.content, list):
-            return " ".join(part.text for part in self.content if part.type == "text")
-        return self.content or ""
+            return " ".join(part.text for part in self.content)
+        return self.content
+
+
+class OtherMessage(BaseModel):
+    """A system, developer, assistant or tool message: accepted, and ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "developer", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = None
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+ChatMessage = Annotated[UserMessage | OtherMessage, Field(discriminator="role")]
 
 
 class ChatCompletionRequest(BaseModel):
     """The fields of an OpenAI chat completion request that mean something here; others are ignored."""
 
     model_config = ConfigDict(extra="ignore")
-    model: str = MODEL_ID
-    messages: list[ChatMessage] = Field(..., min_length=1)
-    stream: bool = False
-    metadata: dict[str, str] | None = None
+    model: str = Field(MODEL_ID, max_length=200)
+    messages: list[ChatMessage] = Field(
+        ..., min_length=1, max_length=200, json_schema_extra={"contains": {"required": ["role"], "properties": {
+            "role": {"const": "user"}}}},
+        description="The conversation so far; the last user message is the question.",
+    )
+    stream: StrictBool = False
+    metadata: dict[str, Annotated[str, Field(max_length=512)]] | None = Field(
+        default=None, max_length=16, description="May carry conversation_id and conversation_token",
+    )
     conversation_id: str | None = Field(default=None, max_length=64)
+    conversation_token: str | None = Field(default=None, max_length=MAX_TOKEN_CHARS)
     persona: Persona = Persona.PARENT
     local_authority: str | None = Field(default=None, max_length=100)
 
     @field_validator("messages")
     @classmethod
-    def _ends_with_a_question(cls, value: list[ChatMessage]) -> list[ChatMessage]:
-        last = value[-1]
-        if last.role != "user":
-            raise ValueError(f"the last message must be the user's question, got role {last.role!r}")
-        if not last.text.strip():
-            raise ValueError("the last user message must not be empty")
-        if len(last.text) > MAX_MESSAGE_CHARS:
-            raise ValueError(f"the last user message is {len(last.text)} characters long; the limit is {MAX_MESSAGE_CHARS}")
+    def _has_a_question(cls, value: list[UserMessage | OtherMessage]) -> list[UserMessage | OtherMessage]:
+        if not any(isinstance(m, UserMessage) for m in value):
+            raise ValueError("at least one message must be the user's question (role 'user')")
         return value
 
     @property
+    def user_texts(self) -> list[str]:
+        return [m.text for m in self.messages if isinstance(m, UserMessage)]
+
+    @property
     def question(self) -> str:
-        return self.messages[-1].text
+        return self.user_texts[-1]
 
     @property
     def earlier_questions(self) -> list[str]:
-        return [m.text for m in self.messages[:-1] if m.role == "user" and m.text.strip()][-REPLAY_LIMIT:]
+        return [text for text in self.user_texts[:-1] if text.strip()][-REPLAY_LIMIT:]
 
     @property
     def given_conversation_id(self) -> str | None:
         return self.conversation_id or (self.metadata or {}).get("conversation_id") or None
 
+    @property
+    def given_token(self) -> str | None:
+        return self.conversation_token or (self.metadata or {}).get("conversation_token") or None
 
-def ask(services: Services, request: ChatCompletionRequest) -> Answer:
+
+def ask(services: Services, request: ChatCompletionRequest, *, token: str | None) -> tuple[Answer, Grant]:
+    """Continue the caller's own conversation (proved by `token`), or start one and replay the
+    earlier user messages into it."""
     pipeline = services.ensure_ready()
     cid = request.given_conversation_id
-    if cid is None:
-        cid = uuid.uuid4().hex
-        replay(services, cid, request.earlier_questions)
-    return pipeline.answer(
+    if cid and holds(services.conversations, cid, token):
+        assert token is not None
+        grant = Grant(cid, token, new=False)
+    else:
+        grant = start(services.conversations)
+        replay(services, grant.conversation_id, request.earlier_questions)
+    answer = pipeline.answer(
         request.question,
         persona=request.persona,
         local_authority=request.local_authority or services.settings.default_local_authority,
-        conversation_id=cid,
+        conversation_id=grant.conversation_id,
     )
+    return answer, grant
 
 
 def replay(services: Services, conversation_id: str, questions: list[str]) -> None:
@@ -167,10 +228,11 @@ def to_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def _extras(answer: Answer) -> dict[str, Any]:
+def _extras(answer: Answer, grant: Grant) -> dict[str, Any]:
     return {
         "send_status": answer.status.value,
-        "send_conversation_id": answer.conversation_id,
+        "send_conversation_id": grant.conversation_id,
+        "send_conversation_token": grant.token,
         "send_engine": answer.engine,
         "send_citations": [
             {"n": c.n, "citation": format_citation(c.source, c.ref), "kind": c.kind.value, "label": c.label,
@@ -183,26 +245,32 @@ def _extras(answer: Answer) -> dict[str, Any]:
 @router.post(
     "/chat/completions",
     summary="OpenAI-compatible chat completion (plain or streamed)",
-    responses={422: {"model": InvalidRequestOut, "description": "Invalid request"}, 503: {"model": ErrorOut}},
+    responses={
+        200: {"content": {"application/json": {}, "text/event-stream": {}},
+              "description": "A chat.completion, or with stream: true, chat.completion.chunk events then [DONE]"},
+        503: {"model": OpenAIErrorOut, "description": "No search index, or the vector store is not answering"},
+    },
 )
-async def chat_completions(request: ChatCompletionRequest, services: ServicesDep) -> Any:
-    answer = await run_in_threadpool(ask, services, request)
+async def chat_completions(body: ChatCompletionRequest, request: Request, services: ServicesDep) -> Any:
+    token = access.presented_token(request, body.given_conversation_id, body.given_token)
+    answer, grant = await run_in_threadpool(lambda: ask(services, body, token=token))
     content = to_markdown(answer)
-    head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": request.model}
-    if request.stream:
-        return StreamingResponse(_events(head, content, answer), media_type="text/event-stream")
+    head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": body.model}
+    if body.stream:
+        return StreamingResponse(_events(head, content, answer, grant), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
     return {
         **head,
         "object": "chat.completion",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        **_extras(answer),
+        **_extras(answer, grant),
     }
 
 
-def _events(head: dict[str, Any], content: str, answer: Answer) -> Iterator[str]:
+def _events(head: dict[str, Any], content: str, answer: Answer, grant: Grant) -> Iterator[str]:
     """Server-sent events: a role chunk, the content line by line, a stop chunk, then [DONE]."""
-    extras = _extras(answer)
+    extras = _extras(answer, grant)
 
     def event(delta: dict[str, str], finish: str | None = None) -> str:
         chunk = {**head, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extras}

@@ -3,7 +3,9 @@
 Every page works with JavaScript off: the ask form posts here and gets the page back with the
 answer and the conversation so far; /static/app.js only upgrades the same form to stream from
 POST /api/chat/stream. Earlier turns are kept for an hour in this process's memory
-(`Transcripts`), holding the stored, redacted question beside the answer.
+(`Transcripts`), holding the stored, redacted question beside the answer, and are shown only
+to the browser that holds the conversation's secret (its cookie, or in the embed a hidden
+field: `assistant.api.access`). Deleting a conversation drops them at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from assistant.api import access
 from assistant.api.chat import ask
 from assistant.api.deps import ServicesDep
 from assistant.api.rendering import accent_colours, safe_colour
@@ -79,6 +82,14 @@ class Transcripts:
                 del self._items[conversation_id]
                 return []
             return list(found[1])
+
+    def drop(self, conversation_id: str) -> None:
+        with self._lock:
+            self._items.pop(conversation_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def transcripts(request: Request) -> Transcripts:
@@ -143,6 +154,7 @@ def chat_context(
     fixed_local_authority: str = "",
     colour: str | None = None,
     conversation_id: str = "",
+    conversation_token: str = "",
     error: str | None = None,
     problem: str | None = None,
     problem_link: str | None = None,
@@ -163,6 +175,7 @@ def chat_context(
         "urgent": urgent,
         "question": question,
         "conversation_id": conversation_id,
+        "conversation_token": conversation_token if layout == "embed" else "",
         "error": error,
         "problem": problem,
         "problem_link": problem_link,
@@ -223,7 +236,7 @@ async def ask_form(
     conversation_id: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     return await _ask(request, services, layout="full", message=message, persona=persona,
-                      local_authority=local_authority, conversation_id=conversation_id)
+                      local_authority=local_authority, conversation_id=conversation_id, conversation_token="")
 
 
 @router.post("/embed", response_class=HTMLResponse)
@@ -235,11 +248,13 @@ async def ask_embed(
     local_authority: Annotated[str, Form()] = "",
     fixed_local_authority: Annotated[str, Form()] = "",
     conversation_id: Annotated[str, Form()] = "",
+    conversation_token: Annotated[str, Form()] = "",
     colour: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     return await _ask(request, services, layout="embed", message=message, persona=persona,
                       local_authority=fixed_local_authority or local_authority, conversation_id=conversation_id,
-                      fixed_local_authority=fixed_local_authority, colour=colour)
+                      conversation_token=conversation_token, fixed_local_authority=fixed_local_authority,
+                      colour=colour)
 
 
 async def _ask(
@@ -251,32 +266,57 @@ async def _ask(
     persona: str,
     local_authority: str,
     conversation_id: str,
+    conversation_token: str,
     fixed_local_authority: str = "",
     colour: str = "",
 ) -> HTMLResponse:
     cid = conversation_id.strip()[:64]
-    earlier = transcripts(request).get(cid) if cid else []
+    token = access.presented_token(request, cid, conversation_token.strip())
+    owned = await owned_conversation(request, services, cid, token)
+    earlier = transcripts(request).get(cid) if owned else []
     form: dict[str, Any] = {
         "layout": layout, "persona": persona, "local_authority": local_authority.strip()[:100],
         "fixed_local_authority": fixed_local_authority.strip()[:100], "colour": colour,
     }
-    context = chat_context(services, **form, turns=earlier, question=message, conversation_id=cid)
+    mine = {"conversation_id": cid, "conversation_token": token or ""} if owned else {}
+    context = chat_context(services, **form, **mine, turns=earlier, question=message)
     error = message_error(message)
     if error:
         return render_chat(request, {**context, "error": error}, status_code=422)
     chat_request = ChatRequest(
         message=message, persona=context["persona"], local_authority=form["local_authority"] or None,
-        conversation_id=cid or None,
+        conversation_id=cid if owned else None,
     )
     try:
-        answer = await run_in_threadpool(ask, services, chat_request)
+        answer, grant = await run_in_threadpool(lambda: ask(services, chat_request, token=token if owned else None))
     except (IndexMissing, BackendUnavailable):
         return render_chat(request, {**context, "problem": NOT_READY}, status_code=503)
-    response = ChatResponse.from_answer(answer)
+    response = ChatResponse.from_answer(answer, token=grant.token)
     turn = await run_in_threadpool(record_turn, request, services, question=message, response=response,
                                    local_authority=form["local_authority"] or None)
     turns = [t for t in earlier if t.number != turn.number] + [turn]
-    return render_chat(request, chat_context(services, **form, turns=turns, conversation_id=response.conversation_id))
+    page = render_chat(request, chat_context(services, **form, turns=turns, conversation_id=grant.conversation_id,
+                                             conversation_token=grant.token))
+    if grant.new and layout == "full":
+        access.remember(page, request, conversation_id=grant.conversation_id, token=grant.token)
+    return page
+
+
+async def owned_conversation(request: Request, services: Services, conversation_id: str, token: str | None) -> bool:
+    """Whether this request holds `conversation_id`'s secret. The in-memory copy of a conversation
+    that no longer exists (deleted through another worker) is dropped here."""
+    if not conversation_id:
+        return False
+
+    def check() -> tuple[bool, bool]:
+        from assistant.ownership import holds
+
+        return holds(services.conversations, conversation_id, token), services.conversations.owner_hash(conversation_id) is not None
+
+    owned, exists = await run_in_threadpool(check)
+    if not exists:
+        transcripts(request).drop(conversation_id)
+    return owned
 
 
 def with_feedback(turns: list[TurnView], number: int, *, sent: bool = False, error: str | None = None) -> list[TurnView]:

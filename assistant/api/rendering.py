@@ -158,8 +158,12 @@ def tel(phone: str) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """Only http(s) links reach an href; anything else (javascript:, data:) is dropped."""
-    if url and re.match(r"^https?://[^\s\"'<>]+$", url.strip(), re.IGNORECASE):
+    """Only https links reach an href; anything else (http:, javascript:, data:) is dropped.
+
+    >>> safe_url("https://www.gov.uk/x"), safe_url("http://evil.example/login"), safe_url("javascript:alert(1)")
+    ('https://www.gov.uk/x', None, None)
+    """
+    if url and re.match(r"^https://[^\s\"'<>]+$", url.strip(), re.IGNORECASE):
         return url.strip()
     return None
 

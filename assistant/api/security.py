@@ -3,6 +3,8 @@
 `SecurityHeadersMiddleware` adds to every response (never replacing a header a route set):
 
 - `X-Content-Type-Options: nosniff` and `Referrer-Policy: strict-origin-when-cross-origin`;
+- `Cache-Control: no-store` (answers, letters and conversations must not be kept by a shared
+  computer's cache or shown again by its back button), except on static files;
 - `Permissions-Policy` turning off camera, microphone, location, payment and sensors;
 - `Content-Security-Policy`: for HTML, `default-src 'self'` with no inline script except
   scripts whose SHA-256 hash is listed (computed from the page itself); `frame-ancestors`
@@ -28,6 +30,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
+CACHEABLE_PATHS = ("/static/",)  # the same for everyone; every other response is no-store
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
@@ -99,6 +102,8 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
                 headers.setdefault("permissions-policy", PERMISSIONS_POLICY)
+                if not str(scope["path"]).startswith(CACHEABLE_PATHS):
+                    headers.setdefault("cache-control", "no-store")
                 message["headers"] = headers.raw
                 html = headers.get("content-type", "").startswith("text/html")
                 if "content-security-policy" in headers:
@@ -169,7 +174,7 @@ class BodySizeLimitMiddleware:
         headers = _Headers(scope.get("headers", []))
         length = headers.get("content-length")
         if length.isdigit() and int(length) > self.max_bytes:
-            await self._too_large(send)
+            await self._too_large(send, str(scope["path"]))
             return
         if "chunked" not in headers.get("transfer-encoding").lower():
             await self.app(scope, receive, send)
@@ -183,7 +188,7 @@ class BodySizeLimitMiddleware:
                 break
             size += len(message.get("body", b""))
             if size > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(send, str(scope["path"]))
                 return
             received.append(message)
             if not message.get("more_body", False):
@@ -194,10 +199,11 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {"error": "too_large", "detail": f"The request body is larger than the limit of {self.max_bytes // 1024} KB."}
-        ).encode()
+    async def _too_large(self, send: Send, path: str) -> None:
+        from assistant.api.errors import error_body
+
+        detail = f"The request body is larger than the limit of {self.max_bytes // 1024} KB."
+        body = json.dumps(error_body(path, 413, "too_large", detail)).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -212,6 +218,7 @@ def install(app: Any, settings: Any) -> None:
     """Add the protective middleware to `app` (outermost last: headers wrap every response)."""
     from assistant.api.ratelimit import RateLimitMiddleware
 
-    app.add_middleware(RateLimitMiddleware, limit=settings.rate_limit)
+    limits = {"answers": settings.rate_limit, "writes": settings.write_rate_limit, "admin": settings.admin_rate_limit}
+    app.add_middleware(RateLimitMiddleware, limits=limits)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=resolve_frame_ancestors(settings))

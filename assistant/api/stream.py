@@ -2,7 +2,7 @@
 
 The body is a ChatRequest. Events, in order:
 
-    event: meta   data: {"conversation_id": "…", "status": "answered", "turn": 2}
+    event: meta   data: {"conversation_id": "…", "conversation_token": "…", "status": "answered", "turn": 2}
     event: delta  data: {"text": "…"}        (joined, the deltas are exactly the answer)
     event: html   data: {"html": "<article …>"}   (the turn as the page renders it; for /static/app.js)
     event: done   data: {…the ChatResponse…}
@@ -17,7 +17,8 @@ replaced it), an `event: reset` says to drop the text so far; the deltas after t
 joined, are the answer. Clients must not rely on the number of deltas, only on their joined text.
 
 Validation errors and an unavailable index are reported before the stream starts, as the
-same JSON 422 / 503 as POST /api/chat.
+same JSON 422 / 503 as POST /api/chat. The conversation rules are those of POST /api/chat;
+for the full page (layout=full) a new conversation's secret is also set as its cookie.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -33,11 +33,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from assistant.api import access
 from assistant.api.chat import ask
 from assistant.api.deps import ServicesDep
 from assistant.api.pages import base_context, record_turn, templates
 from assistant.api.rendering import render_fragment
 from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
+from assistant.ownership import Grant, open_conversation
 from assistant.services import Services
 
 logger = logging.getLogger(__name__)
@@ -54,8 +56,7 @@ def sse(event: str, data: Any) -> str:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "meta, delta…, html, done"},
-        422: {"description": "Invalid request"},
-        503: {"model": ErrorOut},
+        503: {"model": ErrorOut, "description": "No search index, or the vector store is not answering"},
     },
     summary="Ask a question; the answer streams as Server-Sent Events",
 )
@@ -67,31 +68,41 @@ async def chat_stream(
     colour: Annotated[str, Query(max_length=7)] = "",
 ) -> StreamingResponse:
     pipeline = await run_in_threadpool(services.ensure_ready)  # an unready index is a 503 before the stream
+    token = access.presented_token(request, body.conversation_id, body.conversation_token)
+    # The conversation is settled before the first byte: meta carries its id and token.
+    grant = await run_in_threadpool(open_conversation, services.conversations, body.conversation_id, token)
+    body = body.model_copy(update={"conversation_id": grant.conversation_id})
     if getattr(getattr(pipeline, "generator", None), "streams", False):
-        events = _written_as_it_goes(request, services, body, layout, colour)
+        events = _written_as_it_goes(request, services, body, grant, layout, colour)
     else:  # the answer, and any error, before the first byte: errors keep their JSON 503
-        answer = await run_in_threadpool(ask, services, body)
-        response = ChatResponse.from_answer(answer)
-        turn, html = await _turn_html(request, services, body, response, layout, colour)
-        events = _ready_at_once(response, turn, html)
-    return StreamingResponse(
+        answer, grant = await run_in_threadpool(lambda: ask(services, body, token=grant.token))
+        response = ChatResponse.from_answer(answer, token=grant.token)
+        turn, html = await _turn_html(request, services, body, response, grant, layout, colour)
+        events = _ready_at_once(response, grant, turn, html)
+    streamed = StreamingResponse(
         events, media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+    if grant.new and layout == "full":
+        access.remember(streamed, request, conversation_id=grant.conversation_id, token=grant.token)
+    return streamed
 
 
-async def _ready_at_once(response: ChatResponse, turn: int, html: str) -> AsyncIterator[str]:
+def _meta(grant: Grant, status: str | None, turn: int | None) -> dict[str, Any]:
+    return {"conversation_id": grant.conversation_id, "conversation_token": grant.token, "status": status, "turn": turn}
+
+
+async def _ready_at_once(response: ChatResponse, grant: Grant, turn: int, html: str) -> AsyncIterator[str]:
     """The default engine: the whole answer exists before the first event, so it goes as one delta."""
-    yield sse("meta", {"conversation_id": response.conversation_id, "status": response.status.value, "turn": turn})
+    yield sse("meta", _meta(grant, response.status.value, turn))
     yield sse("delta", {"text": response.answer})  # the whole answer is ready: send it now
     yield sse("html", {"html": html})
     yield sse("done", response.model_dump(mode="json"))
 
 
-async def _written_as_it_goes(request: Request, services: Services, body: ChatRequest, layout: str,
+async def _written_as_it_goes(request: Request, services: Services, body: ChatRequest, grant: Grant, layout: str,
                               colour: str) -> AsyncIterator[str]:
     """A writing model that streams: each checked increment goes out as the model writes it."""
-    body = body.model_copy(update={"conversation_id": body.conversation_id or uuid.uuid4().hex})
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -100,12 +111,13 @@ async def _written_as_it_goes(request: Request, services: Services, body: ChatRe
 
     def work() -> None:
         try:
-            loop.call_soon_threadsafe(queue.put_nowait, ("answer", ask(services, body, on_text)))
+            answer, _ = ask(services, body, token=grant.token, on_text=on_text)
+            loop.call_soon_threadsafe(queue.put_nowait, ("answer", answer))
         except Exception as exc:  # noqa: BLE001 - the stream has started: report it as an event
             loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
 
     worker = asyncio.ensure_future(run_in_threadpool(work))
-    yield sse("meta", {"conversation_id": body.conversation_id, "status": None, "turn": None})
+    yield sse("meta", _meta(grant, None, None))
     sent = ""
     while True:
         kind, value = await queue.get()
@@ -113,26 +125,26 @@ async def _written_as_it_goes(request: Request, services: Services, body: ChatRe
             sent += value
             yield sse("delta", {"text": value})
         elif kind == "error":
-            logger.error("streamed answer failed: %s: %s", type(value).__name__, value)
+            logger.error("streamed answer failed: %s", type(value).__name__)
             yield sse("error", {"detail": "The assistant could not finish this answer. Please try again."})
             return
         else:
             break
     await worker
-    response = ChatResponse.from_answer(value)
+    response = ChatResponse.from_answer(value, token=grant.token)
     if response.answer.startswith(sent):
         if len(response.answer) > len(sent):
             yield sse("delta", {"text": response.answer[len(sent):]})  # the sources and next steps
     else:
         yield sse("reset", {})  # the final answer is not what was streamed: start again
         yield sse("delta", {"text": response.answer})
-    _, html = await _turn_html(request, services, body, response, layout, colour)
+    _, html = await _turn_html(request, services, body, response, grant, layout, colour)
     yield sse("html", {"html": html})
     yield sse("done", response.model_dump(mode="json"))
 
 
 async def _turn_html(request: Request, services: Services, body: ChatRequest, response: ChatResponse,
-                     layout: str, colour: str) -> tuple[int, str]:
+                     grant: Grant, layout: str, colour: str) -> tuple[int, str]:
     """Record the turn; its number and its HTML as the page shows it."""
     la = body.local_authority or ""
     turn = await run_in_threadpool(record_turn, request, services, question=body.message, response=response,
@@ -140,5 +152,6 @@ async def _turn_html(request: Request, services: Services, body: ChatRequest, re
     html = render_fragment(templates(request), "_partials/turn.html", {
         **base_context(layout=layout, colour=colour), "turn": turn, "persona": body.persona.value,
         "local_authority": la, "fixed_local_authority": la if layout == "embed" else "", "latest": False,
+        "conversation_token": grant.token if layout == "embed" else "",
     })
     return turn.number, html

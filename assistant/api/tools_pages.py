@@ -83,6 +83,8 @@ def field_errors(exc: ValidationError, kinds: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
         name = str(error["loc"][-1]) if error.get("loc") else "form"
+        if "must be between" in str(error.get("msg", "")):
+            errors.setdefault(name, "Enter a date from 1 January 2000 to 31 December 2099")
         errors.setdefault(name, _PLAIN_ERRORS.get(kinds.get(name, ""), "Choose one of the options"))
     return errors
 
@@ -119,8 +121,11 @@ async def deadlines_post(request: Request) -> HTMLResponse:
     situation = situation if situation in SITUATION_LABELS else "all"
     asked = [name for name, _, _ in situation_fields(situation)]
     dates = [name for name in asked if FIELD_LABELS[name][1] == "date"]
-    values, errors = read_dates(form, dates)
+    dated, errors = read_dates(form, dates)
+    values: dict[str, Any] = dict(dated)
     values.update({name: form[name] for name in asked if name not in dates and name in form})
+    if str(values.get("transfer_year", "")).isdigit():
+        values["transfer_year"] = int(values["transfer_year"])
     form = with_parts(form, dates)
     if not errors:
         try:
@@ -208,9 +213,12 @@ async def letters_post(request: Request) -> Response:
     if errors:
         return _page(request, "tools/letters.html", _letter_context(template, form, errors=errors), 422)
     try:
-        body = api.LetterRequest(template=template, fields=fields)
-    except ValidationError:
-        return _page(request, "tools/letters.html", _letter_context(template, form, problem="Check the form"), 422)
+        body = api.LETTER_REQUEST.validate_python({"template": template, "fields": fields})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = str(error["loc"][-1]).replace("_", " ").capitalize() if error.get("loc") else "The form"
+        problem = f"{where}: {str(error.get('msg', 'check it')).removeprefix('Value error, ')}"
+        return _page(request, "tools/letters.html", _letter_context(template, form, problem=problem), 422)
     result, problem = _call(api.letter, body, request, "docx" if wants_docx else "json")
     if isinstance(result, Response):
         return result

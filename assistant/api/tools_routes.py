@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, create_model
 
-from assistant.api.schemas import InvalidRequestOut
+from assistant.api.schemas import Day, InvalidRequestOut, whole_number
 from assistant.errors import InvalidInput
 from assistant.models import LegalStatus, PassageKind, passage_label
 from assistant.tools.appeal_table import DecisionType
@@ -27,6 +27,7 @@ from assistant.tools.appeals import AppealQuery, route_for
 from assistant.tools.events import KnownEvents, OrderType, TransferKind, UnopposedType
 from assistant.tools.law import Cite
 from assistant.tools.lateness import check_late
+from assistant.tools.letter_specs import LetterField, LetterSpec
 from assistant.tools.letters import DOCX_MEDIA_TYPE, list_templates, render_letter, to_docx
 
 router = APIRouter(prefix="/api", tags=["tools"])
@@ -53,39 +54,42 @@ def _cites(cites: Iterable[Cite]) -> list[CitationOut]:
 class EventsIn(BaseModel):
     """Dates you know (YYYY-MM-DD). Every field is optional."""
 
-    model_config = ConfigDict(extra="forbid")
-    request_received: date | None = None
-    assessment_decision: date | None = None
-    advice_requested: date | None = None
-    draft_plan_served: date | None = None
-    final_plan_issued: date | None = None
-    decision_notice: date | None = Field(None, description="Date written notice of an appealable decision was sent")
-    plan_made: date | None = None
-    last_review: date | None = None
-    review_meeting: date | None = Field(None, description="May be a planned meeting in the future")
-    review_decision: date | None = None
-    amendment_notice: date | None = None
-    amended_plan_issued: date | None = None
-    transfer_year: int | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"dependentRequired": {
+        "tribunal_order": ["order_type"], "order_type": ["tribunal_order"],
+        "la_not_opposing": ["unopposed_type"], "unopposed_type": ["la_not_opposing"]}})
+    request_received: Day | None = None
+    assessment_decision: Day | None = None
+    advice_requested: Day | None = None
+    draft_plan_served: Day | None = None
+    final_plan_issued: Day | None = None
+    decision_notice: Day | None = Field(None, description="Date written notice of an appealable decision was sent")
+    plan_made: Day | None = None
+    last_review: Day | None = None
+    review_meeting: Day | None = Field(None, description="May be a planned meeting in the future")
+    review_decision: Day | None = None
+    amendment_notice: Day | None = None
+    amended_plan_issued: Day | None = None
+    transfer_year: whole_number(ge=2014, le=2099) | None = Field(  # type: ignore[valid-type]
+        None, description="The year of a move between schools")
     transfer_kind: TransferKind = TransferKind.SCHOOL
-    post16_transfer_date: date | None = None
-    mediation_declined: date | None = None
-    mediation_requested: date | None = None
-    mediation_held: date | None = None
-    mediation_agreement: date | None = None
-    certificate_issued: date | None = None
-    cease_notice: date | None = None
-    tribunal_order: date | None = None
-    order_type: OrderType | None = None
-    la_not_opposing: date | None = None
-    unopposed_type: UnopposedType | None = None
-    discrimination_conduct: date | None = None
+    post16_transfer_date: Day | None = None
+    mediation_declined: Day | None = None
+    mediation_requested: Day | None = None
+    mediation_held: Day | None = None
+    mediation_agreement: Day | None = None
+    certificate_issued: Day | None = None
+    cease_notice: Day | None = None
+    tribunal_order: Day = Field(None, description="Give it together with order_type")  # type: ignore[assignment]
+    order_type: OrderType = Field(None, description="Give it together with tribunal_order")  # type: ignore[assignment]
+    la_not_opposing: Day = Field(None, description="Give it together with unopposed_type")  # type: ignore[assignment]
+    unopposed_type: UnopposedType = Field(None, description="Give it together with la_not_opposing")  # type: ignore[assignment]
+    discrimination_conduct: Day | None = None
 
 
 class DeadlinesRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     events: EventsIn = Field(default_factory=EventsIn)
-    today: date | None = Field(None, description="Defaults to the server's date")
+    today: Day | None = Field(None, description="Defaults to the server's date")
 
 
 class DeadlineOut(BaseModel):
@@ -118,13 +122,18 @@ class DeadlinesResponse(BaseModel):
 
 
 class AppealRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Sections (B, F, I) belong to a decision about the plan's contents only.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"decision": {"not": {"const": "plan_contents"}}}, "required": ["decision"]},
+        "then": {"properties": {"sections": {"maxItems": 0}}}})
     decision: DecisionType
-    sections: list[str] = Field(default_factory=list, description="For plan_contents: any of B, F, I")
-    decision_date: date | None = Field(None, description="Date the decision was sent (conduct date for discrimination)")
-    certificate_date: date | None = None
-    young_person: bool = False
-    today: date | None = None
+    sections: list[Literal["B", "F", "I"]] = Field(
+        default_factory=list, max_length=3, description="For plan_contents only: any of B, F, I"
+    )
+    decision_date: Day | None = Field(None, description="Date the decision was sent (conduct date for discrimination)")
+    certificate_date: Day | None = None
+    young_person: StrictBool = False
+    today: Day | None = None
 
 
 class StepOut(BaseModel):
@@ -146,11 +155,35 @@ class AppealResponse(BaseModel):
     citations: list[CitationOut]
 
 
-class LetterRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    template: str
-    fields: dict[str, str | None] = Field(default_factory=dict)
-    today: date | None = None
+MAX_LETTER_FIELD_CHARS = 5000
+
+
+def _letter_field(spec_field: LetterField) -> tuple[Any, Any]:
+    if spec_field.kind == "date":
+        kind: Any = Day
+    elif spec_field.kind == "choice":
+        kind = Literal[spec_field.options]  # type: ignore[valid-type]
+    else:
+        kind = Annotated[str, Field(max_length=MAX_LETTER_FIELD_CHARS)]
+    return kind | None, Field(None, description=spec_field.placeholder)
+
+
+def _letter_model(spec: LetterSpec) -> type[BaseModel]:
+    """The request for one template: its own fields, and no others."""
+    name = "".join(part.title() for part in spec.id.split("_"))
+    fields = create_model(f"{name}Fields", __config__=ConfigDict(extra="forbid"),
+                          **{f.name: _letter_field(f) for f in spec.fields})  # type: ignore[call-overload]
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{name}Letter", __config__=ConfigDict(extra="forbid"), __doc__=spec.title,
+        template=(Literal[spec.id], ...),  # type: ignore[valid-type]
+        fields=(fields, Field(default_factory=fields)),
+        today=(Day | None, None),
+    )
+
+
+_LETTER_MODELS = tuple(_letter_model(spec) for spec in list_templates())
+LetterRequest = Annotated[Union[_LETTER_MODELS], Field(discriminator="template")]  # type: ignore[valid-type]  # noqa: UP007
+LETTER_REQUEST: TypeAdapter[Any] = TypeAdapter(LetterRequest)
 
 
 class LetterResponse(BaseModel):
@@ -242,7 +275,8 @@ def letter(body: LetterRequest, request: Request,
            format: Literal["json", "docx"] | None = Query(None, description="docx returns a Word file")) -> Any:
     """Fill a letter template; `?format=docx` or `Accept: <docx type>` returns a .docx file."""
     try:
-        rendered = render_letter(body.template, body.fields, today=body.today or date.today())
+        fields = body.fields.model_dump(exclude_none=True)
+        rendered = render_letter(body.template, fields, today=body.today or date.today())
     except InvalidInput as exc:
         raise _invalid(exc) from None
     wants_docx = format == "docx" or (format is None and DOCX_MEDIA_TYPE in request.headers.get("accept", ""))

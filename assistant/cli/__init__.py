@@ -20,18 +20,26 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.cli import ask, corpus, evals, index, ingest, purge, serve
-from assistant.config import Settings, get_settings
+from assistant.config import get_settings, load_settings
 from assistant.errors import AssistantError
 
 COMMANDS = (index, ingest, ask, serve, corpus, evals, purge)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line on stderr (and exit status 2)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="send-assistant", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="send-assistant", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=None, help="where the index and stored state live (default ./data)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in COMMANDS:
         doc = (command.run.__doc__ or "").strip()
         p = sub.add_parser(command.NAME, help=doc.splitlines()[0] if doc else command.NAME, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -47,8 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings(data_dir=args.data_dir) if args.data_dir else get_settings()
     try:
+        settings = load_settings(data_dir=args.data_dir) if args.data_dir else get_settings()
         return int(args.handler(args, settings))
     except AssistantError as exc:
         print(f"send-assistant: {exc}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from assistant.config import Settings, get_settings
@@ -12,11 +13,26 @@ from assistant.config import Settings, get_settings
 NAME = "serve"
 
 
+def bounded_int(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, or a one-line error quoting the value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number from {low} to {high}; got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}; got {value}")
+        return value
+
+    return parse
+
+
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--threads", type=int, default=None,
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=bounded_int(1, 65535, "a port"), default=8000, help="default 8000")
+    p.add_argument("--workers", type=bounded_int(1, 64, "workers"), default=1, help="default 1")
+    p.add_argument("--threads", type=bounded_int(0, 256, "threads"), default=None,
                    help="threads per worker for the model and vector maths (default 1, or SEND_ASSISTANT_COMPUTE_THREADS)")
 
 

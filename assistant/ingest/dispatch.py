@@ -5,6 +5,11 @@ documents (one JSONL file per source + local authority, swapped atomically). A b
 failed download or a crash half-way therefore leaves everything already ingested and indexed
 as it was. Indexing is the caller's next step (`indexing.refresh`).
 
+Between parsing and saving, every record is screened (`assistant.ingest.screen`): a record
+holding an instruction aimed at the assistant is quarantined (`assistant.quarantine`) instead
+of stored, and links to hosts outside the record's organisation, the public sector and the
+deployer's allow-list are withheld.
+
     >>> detect_kind("https://www.legislation.gov.uk/uksi/2014/1530/data.xml")
     'legislation'
     >>> source_key("North Lincolnshire Local Offer directory", "North Lincolnshire")
@@ -25,7 +30,9 @@ from assistant.config import Settings
 from assistant.docstore import save_documents, slug, sources_dir
 from assistant.errors import IngestError
 from assistant.ingest.common import USER_AGENT, IngestResult, Progress, Request, is_url, source_key
+from assistant.ingest.screen import LinkPolicy, host_of, screen_documents
 from assistant.models import LegalStatus
+from assistant.quarantine import Item, Quarantine, fingerprint
 
 KINDS = ("oruk", "pdf", "legislation", "html", "docx")
 SUPPORTED = ".json (ORUK), .pdf, .docx, .xml or .html (legislation.gov.uk or a web page), .txt (a list of URLs), or a URL"
@@ -39,6 +46,8 @@ class Ingested:
     result: IngestResult
     previous: int = 0  # documents this source had before
     path: Path = field(default_factory=Path)
+    quarantined: list[Item] = field(default_factory=list)  # held back for an officer, not stored
+    links_withheld: list[str] = field(default_factory=list)  # "title: host" for each link dropped
 
 
 def detect_kind(target: str) -> str:
@@ -90,9 +99,21 @@ def ingest(settings: Settings, request: Request, *, progress: Progress | None = 
         why = f": all {result.skipped} record(s) were skipped ({'; '.join(result.skipped_reasons[:3])}{' ...' if result.skipped > 3 else ''})" if result.skipped else ""
         raise IngestError(f"{request.path_or_url} gave no documents{why}; nothing was changed")
     key = source_key(source, request.local_authority)
+    box = Quarantine(settings.data_dir)
+    own = {host_of(request.path_or_url) if is_url(request.path_or_url) else None, host_of(request.url)}
+    screened = screen_documents(result.documents, policy=LinkPolicy(settings.link_allowed_hosts),
+                                own_hosts=[h for h in own if h], released=box.released(), fingerprint=fingerprint)
+    held = box.replace_source(key, [(f.document, f.reason) for f in screened.quarantined])
+    if not screened.kept:
+        raise IngestError(
+            f"{request.path_or_url}: all {len(held)} record(s) were quarantined (they hold instructions aimed at the "
+            f"assistant); nothing was changed. Review them with `send-assistant ingest --quarantined`"
+        )
+    result.documents = screened.kept
     previous = _count(sources_dir(settings.data_dir) / f"{slug(key)}.jsonl")
     path = save_documents(settings.data_dir, key, result.documents)
-    return Ingested(source=source, key=key, kind=kind, result=result, previous=previous, path=path)
+    return Ingested(source=source, key=key, kind=kind, result=result, previous=previous, path=path,
+                    quarantined=held, links_withheld=screened.links_withheld)
 
 
 def _parse(settings: Settings, request: Request, kind: str, progress: Progress | None) -> tuple[str, IngestResult]:

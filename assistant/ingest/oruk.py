@@ -119,6 +119,9 @@ def _document(record: Record, name: str, doc_id: str, source: str, la: str, with
     organisation = record.get("organization") if isinstance(record.get("organization"), dict) else {}
     url = web_url(record.get("url")) or web_url(organisation.get("url"))  # the provider's site when the service has none
     extra = {"oruk_id": str(record.get("id") or "")}
+    hosts = organisation_hosts(organisation)
+    if hosts:
+        extra["organisation_hosts"] = " ".join(hosts)
     checked = _last_checked(record)
     if checked:
         extra["last_checked"] = checked
@@ -231,6 +234,24 @@ def web_url(value: Any) -> str | None:
     if text.lower().startswith(("http://", "https://")):
         return text
     return f"https://{text}" if _BARE_DOMAIN.fullmatch(text) else None
+
+
+def organisation_hosts(organisation: Record) -> list[str]:
+    """The web hosts of a service's own organisation: its site's, and its email's domain.
+
+    >>> organisation_hosts({"url": "https://www.northlincs.gov.uk/", "email": "sen@northlincs.gov.uk"})
+    ['www.northlincs.gov.uk', 'northlincs.gov.uk']
+    """
+    from urllib.parse import urlsplit
+
+    hosts = []
+    site = web_url(organisation.get("url"))
+    if site and urlsplit(site).hostname:
+        hosts.append(str(urlsplit(site).hostname).lower())
+    email = _text(organisation.get("email"))
+    if EMAIL.fullmatch(email):
+        hosts.append(email.rsplit("@", 1)[1].lower())
+    return list(dict.fromkeys(hosts))
 
 
 def _audience(value: Any) -> str:

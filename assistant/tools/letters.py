@@ -4,7 +4,9 @@ Templates live in `letter_templates/*.txt.j2` and are rendered by one explicit J
 environment (plain text, so autoescape is off; StrictUndefined, so a missing variable is an
 error, never a blank). A field the user has not filled shows its placeholder, such as
 "[Child's name]". Lines starting with "# " are headings; blank lines separate paragraphs.
-Caseworker letters are drafts and say so at the top.
+Caseworker letters are drafts and say so at the top. What a person types is only ever text:
+control characters (NUL, ESC...) are dropped, as Word files cannot hold them, and a "#" at
+the start of a line is dropped too, so a field can never make a heading.
 
 >>> from datetime import date
 >>> letter = render_letter("request_assessment", {"child_name": "Sam"}, today=date(2026, 11, 23))
@@ -86,10 +88,25 @@ def _coerce(spec_field: LetterField, raw: Any) -> Any:
             return date.fromisoformat(str(raw).strip())
         except ValueError:
             raise InvalidInput(f"{spec_field.name} must be a date in YYYY-MM-DD form; got {raw!r}.") from None
-    value = str(raw).strip()
+    value = _plain(str(raw))
     if spec_field.kind == "choice" and value not in spec_field.options:
         raise InvalidInput(f"{spec_field.name} must be one of {', '.join(spec_field.options)}; got {value!r}.")
     return value
+
+
+# C0 and C1 controls except tab and newline; DEL; lone surrogates. Word (XML) cannot hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_HEADING_MARK = re.compile(r"(?m)^([ \t]*)#+[ \t]*")
+
+
+def _plain(value: str) -> str:
+    """A typed value as plain text: no control characters, no line that starts as a heading.
+
+    >>> _plain("Kim\\x00\\x1b\\r\\n# DECISION: CANCELLED")
+    'Kim\\nDECISION: CANCELLED'
+    """
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _HEADING_MARK.sub(r"\1", value).strip()
 
 
 def render_letter(template_id: str, form: Mapping[str, Any], *, today: date) -> RenderedLetter:

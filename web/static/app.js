@@ -130,6 +130,7 @@
     var status = $(".feedback-status", form);
     var body = {
       conversation_id: data.get("conversation_id"),
+      conversation_token: data.get("conversation_token") || null, /* the embed's; the page's is its cookie */
       turn: parseInt(data.get("turn"), 10) || null,
       helpful: data.get("helpful") === "yes",
       reasons: data.getAll("reasons"),
@@ -183,7 +184,8 @@
       message: question,
       persona: data.get("persona") || "parent",
       local_authority: data.get("fixed_local_authority") || data.get("local_authority") || null,
-      conversation_id: data.get("conversation_id") || null
+      conversation_id: data.get("conversation_id") || null,
+      conversation_token: data.get("conversation_token") || null
     };
     var url = form.getAttribute("data-stream");
     if (document.body.classList.contains("layout-embed")) {
@@ -217,7 +219,11 @@
           textarea.focus();
         });
       }
-      if (response.status === 429) { finish("You have asked a lot of questions quickly. Please wait a minute and try again."); return; }
+      if (response.status === 429) {
+        return response.json().then(function (body) {
+          finish(body.detail || "You have asked a lot of questions quickly. Please wait a minute and try again.");
+        }, function () { finish("You have asked a lot of questions quickly. Please wait a minute and try again."); });
+      }
       if (!response.ok || !response.body) { throw new Error("stream " + response.status); }
       var reader = response.body.getReader();
       var decoder = new TextDecoder();
@@ -227,6 +233,8 @@
         if (name === "meta") {
           var hidden = $("input[name=conversation_id]", form);
           hidden.value = data.conversation_id;
+          var secret = $("input[name=conversation_token]", form);
+          if (secret) { secret.value = data.conversation_token; }
         } else if (name === "reset") {
           preview.textContent = "";  /* the final answer replaces what was streamed so far */
         } else if (name === "error") {
