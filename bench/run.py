@@ -154,7 +154,8 @@ def env_for(data_dir: Path, database_url: str | None = None, *, threads: int | N
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
     if threads:  # torch's intra-op threads (it reads OMP_NUM_THREADS at start); default: one per core
         env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    env.update(SEND_ASSISTANT_DATA_DIR=str(data_dir), SEND_ASSISTANT_RATE_LIMIT="none", SEND_ASSISTANT_LLM_BACKEND="none")
+    env.update(SEND_ASSISTANT_DATA_DIR=str(data_dir), SEND_ASSISTANT_RATE_LIMIT="none",
+               SEND_ASSISTANT_WRITE_RATE_LIMIT="none", SEND_ASSISTANT_LLM_BACKEND="none")
     if database_url:
         env["SEND_ASSISTANT_DATABASE_URL"] = database_url
     return env
@@ -281,7 +282,7 @@ class Tally:
     feedback_attempts: int = 0
     feedback_stored: int = 0  # 201s from /api/feedback: each stores one row
 
-    def chat(self, status: int, body: bytes, seconds: float) -> str | None:
+    def chat(self, status: int, body: bytes, seconds: float) -> tuple[str, str] | None:
         self.statuses[status] += 1
         self.latencies.append(seconds)
         if status != 200:
@@ -291,7 +292,7 @@ class Tally:
         reply = json.loads(body)
         self.answer_status[reply["status"]] += 1
         self.engines[reply.get("engine", "?")] += 1
-        return str(reply["conversation_id"])
+        return str(reply["conversation_id"]), str(reply["conversation_token"])
 
 
 async def _client_loop(conn: Connection, n: int, clients: int, deadline: float, tally: Tally, offset: int) -> None:
@@ -301,7 +302,7 @@ async def _client_loop(conn: Connection, n: int, clients: int, deadline: float, 
             number = offset + n + i * clients  # distinct across all clients of this run
             payload: dict[str, Any] = {"message": variant(QUESTIONS, number)}
             if last and i % 4 == 3:
-                payload = {"message": variant(FOLLOW_UPS, number), "conversation_id": last}
+                payload = {"message": variant(FOLLOW_UPS, number), "conversation_id": last[0], "conversation_token": last[1]}
             i += 1
             tally.attempts += 1
             started = time.perf_counter()
@@ -310,14 +311,15 @@ async def _client_loop(conn: Connection, n: int, clients: int, deadline: float, 
             except HTTPFailure as exc:
                 tally.errors.append(f"chat {exc}")
                 continue
-            cid = tally.chat(status, body, time.perf_counter() - started)
-            if cid is None:
+            mine = tally.chat(status, body, time.perf_counter() - started)
+            if mine is None:
                 continue
-            last = cid
+            last = mine
             tally.feedback_attempts += 1
             started = time.perf_counter()
             try:
-                status, _ = await conn.post_json(FEEDBACK_PATH, {"conversation_id": cid, "helpful": i % 2 == 0})
+                status, _ = await conn.post_json(FEEDBACK_PATH, {"conversation_id": mine[0], "conversation_token": mine[1],
+                                                                 "helpful": i % 2 == 0})
             except HTTPFailure as exc:
                 tally.errors.append(f"feedback {exc}")
                 continue

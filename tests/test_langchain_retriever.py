@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 ASSESSMENT_QUESTION = "How long does the council have to decide on an EHC needs assessment request?"
 PHONE_QUESTION = "What is the phone number for the SEN team?"
-METADATA_KEYS = {"source", "ref", "title", "url", "status", "local_authority", "citation", "score", "chunk_id"}
+METADATA_KEYS = {"source", "ref", "title", "url", "link_host", "status", "local_authority", "citation", "score", "chunk_id"}
 
 
 def test_documents_carry_the_passage_and_its_citation(small_services: Any) -> None:
@@ -51,6 +51,8 @@ def test_k_limits_the_documents_and_must_be_positive(small_services: Any) -> Non
     assert len(retriever.invoke(ASSESSMENT_QUESTION)) > 1
     with pytest.raises(ValidationError, match="k"):
         SendRetriever.from_services(small_services, k=0)
+    with pytest.raises(ValueError, match="k must be greater than 0, got 0"):
+        retriever.invoke(ASSESSMENT_QUESTION, k=0)  # 0 per call is refused, not taken as the default
 
 
 def test_it_composes_in_an_lcel_chain(small_services: Any) -> None:

@@ -13,8 +13,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("question", help="the question, in quotes")
     p.add_argument("--persona", choices=["parent", "adviser", "caseworker"], default="parent")
     p.add_argument("--local-authority", default=None, help='e.g. "North Lincolnshire"')
-    p.add_argument("--conversation-id", default=None)
-    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument("--conversation-id", default=None, help="continue a conversation (with its --conversation-token)")
+    p.add_argument("--conversation-token", default=None, help="the conversation's secret, from an earlier --json answer")
+    p.add_argument("--json", action="store_true", help="print the API's JSON (with conversation_id and conversation_token)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -24,18 +25,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """
     from assistant.api.schemas import ChatResponse
     from assistant.models import Persona
+    from assistant.ownership import open_conversation
     from assistant.services import build_services
 
     services = build_services(settings)
     pipeline = services.ensure_ready()
+    # The same rule as the API: an id continues only with its token, else a new conversation starts.
+    grant = open_conversation(services.conversations, args.conversation_id, args.conversation_token)
     answer = pipeline.answer(
         args.question,
         persona=Persona(args.persona),
         local_authority=args.local_authority or settings.default_local_authority,
-        conversation_id=args.conversation_id,
+        conversation_id=grant.conversation_id,
     )
     if args.json:
-        print(ChatResponse.from_answer(answer).model_dump_json(indent=2))
+        print(ChatResponse.from_answer(answer, token=grant.token).model_dump_json(indent=2))
         return 0
     print(f"[{answer.status.value} · {answer.route}]\n")
     for notice in answer.notices:
