@@ -41,7 +41,7 @@ def test_labels_name_the_kind_and_the_force_belongs_to_the_provision() -> None:
 
 def test_the_api_citation_carries_kind_label_basis_and_force() -> None:
     citations = [Citation.from_chunk(n, c) for n, c in enumerate((SUMMARY, EXPLAINER), 1)]
-    body = json.loads(ChatResponse.from_answer(Answer(status=AnswerStatus.ANSWERED, text="x", citations=citations)).model_dump_json())
+    body = json.loads(ChatResponse.from_answer(Answer(status=AnswerStatus.ANSWERED, text="x", citations=citations), token="t").model_dump_json())
     summary, explainer = body["citations"]
     assert (summary["kind"], summary["label"], summary["force"], summary["basis"]) == ("summary", "Summary of CAFA 2014 s.36(8)", "Law", [])
     assert explainer["kind"] == "explainer" and explainer["label"] == "Our explanation: The low threshold for assessment"

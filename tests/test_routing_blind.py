@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.evals_cli import run_rows
+from assistant.evaluation import run_rows
 from assistant.evaluation import load_questions, routing_summary
 
 from conftest import PROJECT

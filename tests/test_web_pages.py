@@ -225,6 +225,7 @@ def test_an_answer_with_a_lead_comes_first_and_folds_the_law(client: TestClient,
 
 def test_talk_to_a_person_on_every_answer(client: TestClient, services: FakeServices) -> None:
     html = client.post("/", data={"message": "hello"}).text
+    cid = html.split('data-conversation="', 1)[1].split('"', 1)[0]  # the server's id (the cookie holds its secret)
     people = html[html.index('class="people"'):html.index("turn-actions")]
     assert "Find your local SENDIASS" in people and "Book a call with IPSEA&#39;s advice line" in people
     assert 'href="tel:08088083555">Call 0808 808 3555' in people and "Monday to Friday, 9.30am to 5pm" in people
@@ -232,7 +233,7 @@ def test_talk_to_a_person_on_every_answer(client: TestClient, services: FakeServ
     wales = Answer(status=AnswerStatus.OUT_OF_SCOPE, text="This is about Wales.",
                    signposts=[Signpost(name="SNAP Cymru", url="https://www.snapcymru.org")])
     services.pipeline.replies.append(wales)
-    html = client.post("/", data={"message": "Wales?", "conversation_id": "c001"}).text
+    html = client.post("/", data={"message": "Wales?", "conversation_id": cid}).text
     people = html[html.index('id="t2-people"') - 60:]
     people = people[:people.index("turn-actions")]
     assert "SNAP Cymru" in people and "IPSEA" not in people  # IPSEA advises on the law in England only

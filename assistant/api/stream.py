@@ -72,6 +72,7 @@ async def chat_stream(
     # The conversation is settled before the first byte: meta carries its id and token.
     grant = await run_in_threadpool(open_conversation, services.conversations, body.conversation_id, token)
     body = body.model_copy(update={"conversation_id": grant.conversation_id})
+    started_here = grant.new  # asking records the turn, after which the conversation is no longer new
     if getattr(getattr(pipeline, "generator", None), "streams", False):
         events = _written_as_it_goes(request, services, body, grant, layout, colour)
     else:  # the answer, and any error, before the first byte: errors keep their JSON 503
@@ -83,7 +84,7 @@ async def chat_stream(
         events, media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
-    if grant.new and layout == "full":
+    if started_here and layout == "full":
         access.remember(streamed, request, conversation_id=grant.conversation_id, token=grant.token)
     return streamed
 
