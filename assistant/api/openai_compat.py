@@ -186,12 +186,10 @@ def ask(services: Services, request: ChatCompletionRequest, *, token: str | None
 def replay(services: Services, conversation_id: str, questions: list[str]) -> None:
     """Store earlier questions as turns, screened the way the pipeline screens them."""
     assert services.pipeline is not None
-    history: list[str] = []
     for question in questions:
-        screened = services.pipeline.screen(question, history=history)
+        screened = services.pipeline.screen(question)
         status = screened.verdict.status if screened.verdict is not None else AnswerStatus.ANSWERED
         services.conversations.append(conversation_id, Turn(question=question, query=screened.text, status=status.value))
-        history.append(question)
 
 
 def to_markdown(answer: Answer) -> str:
