@@ -62,9 +62,10 @@ def test_a_plain_completion_has_footnotes_and_a_status(client: openai.OpenAI) ->
     assert citations and "**Sources**" not in content
     for c in citations:
         assert f"[^{c['n']}]" in content.split("[^1]:")[0], "each citation is used in the text"
-        assert f"[^{c['n']}]: {c['citation']} — {c['title']}" in content
+        assert f"[^{c['n']}]: {c['label']} — {c['title']}" in content  # the label says whose words it is
     reg = next(c for c in citations if c["citation"] == "SEND Regulations 2014, reg 5(1)")
-    assert f"[^{reg['n']}]: SEND Regulations 2014, reg 5(1) — Decision whether to secure an EHC needs assessment — https://www.legislation.gov.uk/uksi/2014/1530/regulation/5" in content
+    assert reg["label"] == "Summary of SEND Regs 2014 reg 5(1)"
+    assert f"[^{reg['n']}]: Summary of SEND Regs 2014 reg 5(1) — Decision whether to secure an EHC needs assessment — https://www.legislation.gov.uk/uksi/2014/1530/regulation/5" in content
 
 
 def test_streaming_sends_the_same_answer_in_chunks(client: openai.OpenAI, base_url: str) -> None:

@@ -22,7 +22,7 @@ How a request maps onto the pipeline:
 - ``model`` is echoed; ``persona`` and ``local_authority`` are optional extra body fields.
 
 The reply is Markdown with each citation as a footnote
-(``[^1]: SEND Regulations 2014, reg 5(1) — title — url``), plus extra fields ``send_status``,
+(``[^1]: Summary of SEND Regs 2014 reg 5(1) — title — url``: the label says whose words it is), plus extra fields ``send_status``,
 ``send_conversation_id``, ``send_conversation_token``, ``send_engine`` and ``send_citations``.
 With ``stream: true`` the same answer arrives as server-sent ``data: {...}`` chunks, ending
 with ``data: [DONE]``. Errors come in OpenAI's shape (``{"error": {"message", "type", "param",
@@ -205,7 +205,7 @@ def to_markdown(answer: Answer) -> str:
     **Help and advice**
     - IPSEA — https://www.ipsea.org.uk
     <BLANKLINE>
-    [^1]: SEND Regulations 2014, reg 5(1) — Decision — https://x
+    [^1]: SEND Regs 2014 reg 5(1) (official text) — Decision — https://x
     """
     count = len(answer.citations)
     blocks = [b for b in answer.text.split("\n\n") if not b.startswith("**Sources**")]

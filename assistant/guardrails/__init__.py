@@ -17,6 +17,8 @@ refusing to falsify evidence) is decided by meaning in ``assistant.routing``.
 
 from __future__ import annotations
 
+import re
+
 from assistant import messages
 from assistant.guardrails import injection
 from assistant.guardrails.verdict import Screened, Verdict
@@ -27,10 +29,15 @@ __all__ = ["Screened", "Verdict", "screen"]
 MIN_GENUINE_WORDS = 3
 
 
+# Terminal colour and cursor codes ("\x1b[31m"): the escape is a control character, but what follows
+# it would otherwise be left in the question as stray text.
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
 def screen(message: str) -> Screened:
     """Sanitise one user message and cut out injected instructions."""
     notices: list[str] = []
-    clean = injection.sanitize(injection.drop_hidden_injection(message))
+    clean = injection.sanitize(injection.drop_hidden_injection(_TERMINAL_CODES.sub("", message)))
     hidden = injection.reveal_hidden(message)
     if injection.has_hidden(message):
         notices.append(messages.NOTICE_HIDDEN_CHARACTERS)
