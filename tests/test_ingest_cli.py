@@ -188,7 +188,9 @@ def test_sigkill_half_way_leaves_the_previous_index_serving(env: Settings, tmp_p
 
     assert current_build(env.index_dir) == serving
     services = build_services(env, embedder=embedder)
-    answer = services.ensure_ready().answer("How do I contact the Demoshire SEN team?", local_authority="Demoshire")
+    # (a question the small corpus answers; "how do I contact the Demoshire SEN team?" is routed to the
+    # council's-own-data refusal since routing by meaning: a known gap, see the closing note of 2026-12-07)
+    answer = services.ensure_ready().answer("What is the LGSCO?", local_authority="Demoshire")
     assert answer.status.value == "answered"
     assert services.index is not None and not any(c.local_authority == "Otherton" for c in services.index.chunks)
 
