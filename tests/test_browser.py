@@ -286,13 +286,14 @@ def test_ask_answer_first_screen_focus_and_stream(site: Site, page: Page, size: 
         f"follow-up {timings['t2-heading']:.0f} ms\n")
     assert timings["t2-heading"] < 1500, timings  # the figure is recorded; this budget allows for a shared machine
 
-    # An answer without a lead shows its text as before, first sentence on screen, real headings inside.
+    # A plain question: its first sentence on screen (the composer now gives most answers a lead;
+    # an answer without one shows its text as before), real headings inside the answer.
     streamed = ask(page, PLAIN_QUESTION, turn=3)
     expect(page.locator("#t3-heading")).to_be_focused()
     assert joined_equals_answer(streamed["events"])
-    assert first_sentence_visible(page, "#turn-3 .answer-text").startswith("visible: ")
-    expect(page.locator("#turn-3 .answer-text")).to_contain_text("Ombudsman")
-    expect(page.locator("#turn-3 .answer-text h3").first).to_be_visible()
+    assert first_sentence_visible(page, "#turn-3 :is(.answer-lead, .answer-text)").startswith("visible: ")
+    expect(page.locator("#turn-3 .answer-body")).to_contain_text("Ombudsman")
+    expect(page.locator("#turn-3 h3").first).to_be_attached()
     shot(page, f"answer-plain-{size}")
 
 
@@ -454,12 +455,13 @@ def test_without_javascript_the_newest_answer_opens_in_view(site: Site, nojs: Pa
         page.fill("#message", PLAIN_QUESTION)
         page.click("#ask-form button[type=submit]")
     assert in_view(page, "#t2-heading"), "the follow-up answer is not on screen"
-    assert first_sentence_visible(page, "#turn-2 .answer-text").startswith("visible: ")
+    assert first_sentence_visible(page, "#turn-2 :is(.answer-lead, .answer-text)").startswith("visible: ")
     expect(page.locator("#turn-1")).to_be_attached()  # the earlier turn is still on the page
     shot(page, f"no-js-follow-up-{size}")
     # Following a citation group opens the law and the passage.
     page.locator("#t2-law > summary").click()
-    page.locator("#turn-2 a.cite").first.click()
+    # a citation marker in the law's text, or (when the answer's only source is the one its lead rests on) the source itself
+    page.locator("#turn-2 a.cite, #turn-2 .citation-details > summary").first.click()
     expect(page.locator("#t2-cite-1")).to_be_visible()
     # Feedback: the page opens on this answer's thank-you.
     before = len(feedback_rows(site))
