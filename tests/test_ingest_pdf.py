@@ -116,4 +116,4 @@ def test_ingested_pdf_answers_para_9_14(tmp_path: Path, cop_pdf: Path, embedder,
     assert answer.status.value == "answered"
     assert answer.citations[0].ref == "9.14" and answer.citations[0].source == COP
     assert "Parents should not be asked for a private report first." in answer.text
-    assert "**CoP para 9.14**" in answer.text
+    assert "**CoP 9.14 (official text)**" in answer.text

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.integration
 
 ASSESSMENT_QUESTION = "How long does the council have to decide on an EHC needs assessment request?"
 PHONE_QUESTION = "What is the phone number for the SEN team?"
-METADATA_KEYS = {"source", "ref", "title", "url", "link_host", "status", "local_authority", "citation", "score", "chunk_id"}
+METADATA_KEYS = {"source", "ref", "title", "url", "link_host", "status", "local_authority", "citation", "score", "chunk_id",
+                 "kind", "label", "force", "basis"}
 
 
 def test_documents_carry_the_passage_and_its_citation(small_services: Any) -> None:
