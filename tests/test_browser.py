@@ -93,7 +93,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Si
     app_port, council_port, other_port = free_port(), free_port(), free_port()
     settings = Settings(
         data_dir=root / "data", corpus_dir=write_corpus(root / "corpus", SMALL_CORPUS),
-        embed_allowed_origins=[f"http://127.0.0.1:{council_port}"], rate_limit="1000/minute",
+        embed_allowed_origins=[f"http://127.0.0.1:{council_port}"], rate_limit="1000/minute", write_rate_limit="1000/minute",
     )
     run_index(settings, embedder)
     services = build_services(settings, embedder=embedder)

@@ -232,7 +232,7 @@
       function onEvent(name, data) {
         if (name === "meta") {
           var hidden = $("input[name=conversation_id]", form);
-          hidden.value = data.conversation_id;
+          if (hidden) { hidden.value = data.conversation_id; }
           var secret = $("input[name=conversation_token]", form);
           if (secret) { secret.value = data.conversation_token; }
         } else if (name === "reset") {
