@@ -340,6 +340,25 @@ def find_refs(question: str) -> list[FoundRef]:
     return found
 
 
+_LOOKUP_FILLER = re.compile(
+    r"\b(?:what|does|do|say|says|said|is|in|of|the|and|see|show|me|please|pls|cfa|act|2014|2015|"
+    r"send|regs?|regulations|code|cop|practice|tribunal|rules|para(?:graph)?s?)\b|[?.,:;!&/()'’\s-]",
+    re.IGNORECASE,
+)
+
+
+def is_bare_reference(question: str) -> bool:
+    """True when a message is nothing but references ("reg 5(1)", "CoP 9.14?", "s.42 CFA and
+    s.43"), perhaps with "what does ... say": a look-up of those passages, certain from its form."""
+    found = find_refs(question)
+    if not found:
+        return False
+    rest = question
+    for ref in found:
+        rest = rest.replace(ref.text, " ")
+    return not _LOOKUP_FILLER.sub("", rest).strip()
+
+
 def chunk_matches(source: str, ref: str, found: FoundRef) -> bool:
     """True when a chunk (source, ref) is the passage a found reference points at."""
     if canonical_source(source) != found.source:

@@ -31,10 +31,10 @@ from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, Persona, Signpost
 from assistant.redact import PERSONAL_DATA_NOTICE, redact
-from assistant.retrieve import Retriever
+from assistant.retrieve import MAX_PARTS, Retriever, split_parts
 from assistant.routing.facts import Facts
 from assistant.routing.normalise import meaning_text
-from assistant.sources import CAFA, chunk_matches, find_refs, parse_ref
+from assistant.sources import CAFA, chunk_matches, find_refs, is_bare_reference, parse_ref
 from assistant.text import STOPWORDS, content_words, tokens
 
 if TYPE_CHECKING:
@@ -241,8 +241,10 @@ def route(pipe: Pipeline, ctx: Context) -> None:
     started = time.perf_counter()
     # a bare reference ("reg 13?") asks for that passage: it needs no earlier turn to make sense
     context = bool(ctx.history) or bool(find_refs(ctx.query))
+    parts = list(zip(split_parts(ctx.query)[:MAX_PARTS], ctx.vectors[1:], strict=False))
     routed = pipe.router.route(ctx.vectors[0], text=ctx.query, history=context, facts=ctx.facts,
-                               local_authority=ctx.local_authority)
+                               local_authority=ctx.local_authority, parts=parts,
+                               lookup=is_bare_reference(ctx.query))
     ctx.timings["routing_decision"] = (time.perf_counter() - started) * 1000
     ctx.learned.jurisdiction = routed.place
     ctx.route = routed.route

@@ -26,7 +26,7 @@ deterministic tool answers an ordinary question and which decision an appeal is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -118,15 +118,35 @@ class Router:
     # --- the message -----------------------------------------------------------------------
 
     def route(self, vector: np.ndarray, *, text: str, history: bool = False, facts: Facts | None = None,
-              local_authority: str | None = None) -> Routed:
-        """Where the message with this vector (and these words) goes."""
+              local_authority: str | None = None, parts: Sequence[tuple[str, np.ndarray]] = (),
+              lookup: bool = False) -> Routed:
+        """Where the message with this vector (and these words) goes.
+
+        ``parts``: the message's sentences (or separate asks) with their vectors, when it has
+        more than one. A crisis written in one sentence of a long SEND question is diluted in the
+        whole message's vector, so each part is also looked at: a part that reads clearly as
+        safeguarding (``safeguarding_part``, with the nearest examples agreeing) stops the flow; a
+        part that reads as the parent's own distress adds the line of support to the answer. (Where
+        the family lives is judged on the whole message: a short "we live in Leeds" part on its
+        own was measured to read as "in passing" far too often.)
+
+        ``lookup``: the message is nothing but references ("reg 5(1)", "CoP 9.14?"), which the
+        caller knows from its form. A few characters of citation carry too little meaning for
+        the classifiers (they read as noise: "s.42" alone scored as a crisis), and a message made
+        only of citations can say nothing else, so it goes to the answer engine."""
+        if lookup:
+            return Routed(label=ANSWER, score=1.0)
         found = self.safeguarding(vector, local_authority=local_authority)
+        if found is None:
+            found = self._part_safeguarding(parts, local_authority=local_authority)
         if found is not None:
             return found
         place = self.jurisdiction(vector, text=text, facts=facts or Facts())
         if place is not None and place.stops:
             return place
         other = self._other(vector, history=history, local_authority=local_authority)
+        if other.route == ANSWER and parts:
+            other = self._part_distress(parts) or other
         return replace(other, place=place.place) if place is not None else other
 
     def safeguarding(self, vector: np.ndarray, *, local_authority: str | None = None) -> Routed | None:
@@ -149,6 +169,45 @@ class Router:
         kinds = np.where(self._sg)[0]
         label = message.decision.labels[message.labels[int(kinds[int(np.argmax(scores[kinds]))])]]
         return self._stop(label, score, local_authority=local_authority)
+
+    def _part_safeguarding(self, parts: Sequence[tuple[str, np.ndarray]], *,
+                           local_authority: str | None) -> Routed | None:
+        """The safeguarding reply when one part of the message reads clearly as a crisis."""
+        limit = self.thresholds.spec.get("message", {}).get("safeguarding_part")
+        if limit is None:
+            return None
+        message = self.classifiers["message"]
+        for _, vector in parts:
+            scores = message.scores(vector)
+            score = float(safeguarding_score(message.model.kind, scores[None, :], self._sg)[0])
+            if score < float(limit):
+                continue
+            near = message.nearest.scores(vector.reshape(1, -1).astype(np.float32))
+            if float(safeguarding_score("nearest", near, self._sg)[0]) < 0.0:
+                continue
+            kinds = np.where(self._sg)[0]
+            label = message.decision.labels[message.labels[int(kinds[int(np.argmax(scores[kinds]))])]]
+            return self._stop(label, score, local_authority=local_authority)
+        return None
+
+    def _part_distress(self, parts: Sequence[tuple[str, np.ndarray]]) -> Routed | None:
+        """The answer with a line of support when a part reads most like the parent's own distress
+        (a tired or upset sentence, or one nearer a parent's crisis than anything else, in a
+        message that as a whole is an ordinary question)."""
+        message = self.classifiers["message"]
+        own = {name for name, label in message.decision.labels.items() if label.route in ("distress",)
+               or label.reason == "parent_crisis"}
+        distress = message.decision.labels.get("distress")
+        if distress is None or not own:
+            return None
+        for _, vector in parts:
+            scores = message.scores(vector)
+            top = message.labels[int(np.argmax(scores))]
+            if top in own:
+                return Routed(route=distress.route, reason=distress.reason, reply=render(distress.reply),
+                              signposts=tuple(signposts(distress.signposts)), label="distress",
+                              score=float(scores[message.labels.index(top)]))
+        return None
 
     def jurisdiction(self, vector: np.ndarray, *, text: str, facts: Facts) -> Routed | None:
         """A redirect for a family outside England (said now or earlier), or None; ``place`` is
@@ -181,7 +240,7 @@ class Router:
                       if not self._sg[j] and not self._ordinary[j]]
         score, name = max(candidates)
         label = message.decision.labels[name]
-        if score <= ordinary or score < self.thresholds.accept("message", name):
+        if (score <= ordinary or score < self.thresholds.accept("message", name)) and not self._agreed(vector, scores, name):
             return Routed(label=ANSWER, score=ordinary)
         if label.only_without_history and history:
             return Routed(label=ANSWER, score=ordinary)
@@ -190,6 +249,23 @@ class Router:
             return Routed(route=label.route, reason=label.reason, reply=render(label.reply),
                           signposts=tuple(signposts(label.signposts)), label=name, score=score)
         return self._stop(label, score, group=group, local_authority=local_authority)
+
+    def _agreed(self, vector: np.ndarray, scores: np.ndarray, name: str) -> bool:
+        """A label that stops the flow (a refusal, out of scope...) is also taken when it is the
+        single most likely label both for the model and for the nearest examples, at or above
+        ``agree_floor``. A request to fake a report often splits its probability between
+        "falsify" and the ordinary labels of its topic (an EP report, the tribunal), so it loses
+        to their sum; the two classifiers agreeing on it is the better evidence. Measured on the
+        project's own routing file: 7 more of 87 refusals and redirects, 3 of about 420 ordinary
+        questions wrongly stopped."""
+        floor = self.thresholds.spec.get("message", {}).get("agree_floor")
+        message = self.classifiers["message"]
+        label = message.decision.labels[name]
+        if floor is None or label.status in (None, AnswerStatus.ANSWERED) or float(np.max(scores)) < float(floor):
+            return False
+        best = message.labels[int(np.argmax(scores))]
+        near = message.nearest.scores(vector.reshape(1, -1).astype(np.float32))[0]
+        return best == name and message.labels[int(np.argmax(near))] == name
 
     def _stop(self, label: Label, score: float, *, group: str = "", local_authority: str | None = None) -> Routed:
         reply, keys = label.reply, list(label.signposts)
@@ -213,6 +289,13 @@ class Router:
         name = classifier.labels[best]
         if name == "engine" or scores[best] < self.thresholds.accept("tools", name):
             return None
+        # the nearest examples must not put the tool clearly behind another label: a tool that
+        # answers the wrong question is worse than the answer engine answering the right one
+        slack = self.thresholds.spec.get("tools", {}).get("near_slack")
+        if slack is not None:
+            near = classifier.nearest.scores(vector.reshape(1, -1).astype(np.float32))[0]
+            if near[best] < float(near.max()) - float(slack):
+                return None
         return name
 
     def appeal_decision(self, vector: np.ndarray) -> str:
