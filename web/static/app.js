@@ -271,7 +271,8 @@
         });
       }
       return pump();
-    }).catch(function () {
+    }).catch(function (error) {
+      if (window.console) { console.error("streaming failed, asking again without it:", error && error.message); }
       finish("");
       form.submit(); /* fall back to the page without JavaScript */
     });
