@@ -34,6 +34,9 @@ EXPECTED_STATUSES: dict[str, set[str]] = {
     # answerable found, abstained); a family outside England is redirected: both checked by route too
     "prediction": {"answered", "abstained"},
     "jurisdiction": {"out_of_scope"},
+    # a question the law does not settle (a local amount, a local panel): an honest "it depends"
+    # that says where to ask, answered or abstained; its must_include names the places to ask
+    "abstain_or_signpost": {"answered", "abstained", "clarify", "out_of_scope"},
 }
 EXPECTED_ROUTES: dict[str, str] = {"prediction": "prediction", "jurisdiction": "jurisdiction/"}
 
