@@ -1,7 +1,8 @@
 """The blind answer set in CI: questions written by someone who never saw the corpus or the bank.
 
 `evals/answers_blind.jsonl` was scored once, at the end of the work that built the answer bank,
-and the thresholds in `evals/blind_thresholds.json` sit a couple of points under what was
+and `evals/answers_blind2.jsonl` (written later by another helper) once at the end of the routing
+work; the thresholds in `evals/blind_thresholds.json` sit a couple of points under what was
 measured, so a change that makes answers to unseen questions worse fails here. Never edit the
 bank, a rule or a weight to fix one of its rows: that is what makes the figure mean something.
 """
@@ -19,15 +20,16 @@ from conftest import PROJECT
 
 pytestmark = pytest.mark.integration
 
-BLIND = PROJECT / "evals" / "answers_blind.jsonl"
 THRESHOLDS = PROJECT / "evals" / "blind_thresholds.json"
 
 
-def test_answers_blind_set(full_services) -> None:  # type: ignore[no-untyped-def]
-    if not BLIND.exists() or not THRESHOLDS.exists():
-        pytest.skip("the blind answer set or its thresholds are not in evals/")
-    want = json.loads(THRESHOLDS.read_text())["answers_blind"]
-    summary = summarise(run_rows(full_services.pipeline, load_questions(BLIND)))
+@pytest.mark.parametrize("name", ["answers_blind", "answers_blind2"])
+def test_answers_blind_set(full_services, name: str) -> None:  # type: ignore[no-untyped-def]
+    blind = PROJECT / "evals" / f"{name}.jsonl"
+    if not blind.exists() or not THRESHOLDS.exists():
+        pytest.skip(f"the blind answer set {name} or its thresholds are not in evals/")
+    want = json.loads(THRESHOLDS.read_text())[name]
+    summary = summarise(run_rows(full_services.pipeline, load_questions(blind)))
     assert summary["fully_correct"] >= want["fully_correct"], summary
     assert summary["first_sentence_answers"] >= want["first_sentence_answers"], summary
     assert summary["source_recall_at_5"] >= want["source_recall_at_5"], summary

@@ -1,8 +1,8 @@
-"""The blind routing set (issue 15): messages written by someone who never saw the routing data.
+"""The blind routing sets (issue 15): messages written by someone who never saw the routing data.
 
-When ``evals/routing_blind.jsonl`` exists, every row goes through the real pipeline (earlier
+For each of ``evals/routing_blind.jsonl`` and ``evals/routing_blind2.jsonl`` that exists, every row goes through the real pipeline (earlier
 ``turns`` first, in the same conversation) and the routing figures are held to the bounds in
-``evals/routing_blind.thresholds.yaml`` (or ``.json``), one line per figure:
+``evals/<set>.thresholds.yaml`` (or ``.json``), one line per figure:
 
     safeguarding_recall_right_kind: {min: 0.98}
     false_safeguarding: {max: 0.03}
@@ -27,39 +27,40 @@ from conftest import PROJECT
 
 pytestmark = pytest.mark.integration
 
-BLIND = PROJECT / "evals" / "routing_blind.jsonl"
-BOUNDS = [PROJECT / "evals" / "routing_blind.thresholds.yaml", PROJECT / "evals" / "routing_blind.thresholds.json"]
+SETS = ["routing_blind", "routing_blind2"]  # the second written later, by another helper, scored once too
 EXPECTS = {"safeguarding", "answer", "refuse_or_redirect", "prediction", "jurisdiction"}
 KINDS = {"emergency", "abuse", "parent_crisis", "child_voice", "child_at_risk", "domestic_abuse"}
 TOOLS = {"deadlines", "appeal_route"}
 
 
-def _bounds() -> dict[str, dict[str, float]]:
-    for path in BOUNDS:
+def _bounds(name: str) -> dict[str, dict[str, float]]:
+    for path in (PROJECT / "evals" / f"{name}.thresholds.yaml", PROJECT / "evals" / f"{name}.thresholds.json"):
         if path.exists():
             text = path.read_text(encoding="utf-8")
             return (json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)) or {}
     return {}
 
 
-@pytest.fixture(scope="module")
-def rows() -> list[dict[str, Any]]:
-    if not BLIND.exists():
-        pytest.skip(f"no blind routing set at {BLIND}")
-    return load_questions(BLIND)
+@pytest.fixture(scope="module", params=SETS)
+def blind(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
+    path = PROJECT / "evals" / f"{request.param}.jsonl"
+    if not path.exists():
+        pytest.skip(f"no blind routing set at {path}")
+    return request.param, load_questions(path)
 
 
-def test_the_blind_rows_use_only_known_fields(rows: list[dict[str, Any]]) -> None:
-    for row in rows:
+def test_the_blind_rows_use_only_known_fields(blind: tuple[str, list[dict[str, Any]]]) -> None:
+    for row in blind[1]:
         assert row["expect"] in EXPECTS, row
         assert row.get("safeguarding_kind") in KINDS | {None}, row
         assert row.get("expect_tool") in TOOLS | {None}, row
 
 
-def test_blind_routing_meets_its_bounds(full_services, rows: list[dict[str, Any]]) -> None:  # type: ignore[no-untyped-def]
-    bounds = _bounds()
+def test_blind_routing_meets_its_bounds(full_services, blind: tuple[str, list[dict[str, Any]]]) -> None:  # type: ignore[no-untyped-def]
+    name, rows = blind
+    bounds = _bounds(name)
     if not bounds:
-        pytest.skip(f"no bounds for the blind set at {BOUNDS[0]} (or .json)")
+        pytest.skip(f"no bounds for the blind set at evals/{name}.thresholds.yaml (or .json)")
     figures = routing_summary(run_rows(full_services.pipeline, rows))
     unknown = set(bounds) - set(figures)
     assert not unknown, f"bounds name figures that do not exist: {sorted(unknown)}"
