@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 COP = "SEND Code of Practice 2015"
@@ -347,10 +348,11 @@ _LOOKUP_FILLER = re.compile(
 )
 
 
-def is_bare_reference(question: str) -> bool:
+def is_bare_reference(question: str, found: Sequence[FoundRef] | None = None) -> bool:
     """True when a message is nothing but references ("reg 5(1)", "CoP 9.14?", "s.42 CFA and
-    s.43"), perhaps with "what does ... say": a look-up of those passages, certain from its form."""
-    found = find_refs(question)
+    s.43"), perhaps with "what does ... say": a look-up of those passages, certain from its form.
+    ``found``: the question's references, when the caller has already found them."""
+    found = find_refs(question) if found is None else found
     if not found:
         return False
     rest = question

@@ -240,11 +240,12 @@ def route(pipe: Pipeline, ctx: Context) -> None:
     assert ctx.vectors is not None
     started = time.perf_counter()
     # a bare reference ("reg 13?") asks for that passage: it needs no earlier turn to make sense
-    context = bool(ctx.history) or bool(find_refs(ctx.query))
+    refs = find_refs(ctx.query)
+    context = bool(ctx.history) or bool(refs)
     parts = list(zip(split_parts(ctx.query)[:MAX_PARTS], ctx.vectors[1:], strict=False))
     routed = pipe.router.route(ctx.vectors[0], text=ctx.query, history=context, facts=ctx.facts,
                                local_authority=ctx.local_authority, parts=parts,
-                               lookup=is_bare_reference(ctx.query))
+                               lookup=is_bare_reference(ctx.query, refs))
     ctx.timings["routing_decision"] = (time.perf_counter() - started) * 1000
     ctx.learned.jurisdiction = routed.place
     ctx.route = routed.route

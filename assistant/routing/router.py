@@ -80,6 +80,10 @@ class _Classifier:
     def scores(self, vector: np.ndarray) -> np.ndarray:
         return self.model.scores(vector.reshape(1, -1).astype(np.float32))[0]
 
+    def near(self, vector: np.ndarray) -> np.ndarray:
+        """The nearest examples' score for each label (whatever model decides)."""
+        return self.nearest.scores(vector.reshape(1, -1).astype(np.float32))[0]
+
     def group_of(self, vector: np.ndarray, label: str) -> str:
         """The group of the example of ``label`` nearest ``vector`` ("" when the label has none)."""
         rows = [i for i, e in enumerate(self.decision.examples) if e.label == label]
@@ -102,6 +106,9 @@ class Router:
         message = self.classifiers["message"]
         self._sg = np.array([message.decision.labels[n].safeguarding for n in message.labels])
         self._ordinary = np.array([message.decision.labels[n].route == ANSWER for n in message.labels])
+        # the labels that read as the parent's own state: distress, or a parent's crisis
+        self._own = np.array([message.decision.labels[n].route == "distress"
+                              or message.decision.labels[n].reason == "parent_crisis" for n in message.labels])
 
     def with_front_door(self, front_door: FrontDoor) -> Router:
         """This router (same classifiers, no new training) naming the councils' front doors."""
@@ -162,10 +169,17 @@ class Router:
             return None
         sure = self.thresholds.spec.get("message", {}).get("safeguarding_sure")
         if message.model.kind == "logistic" and sure is not None and score < float(sure):
-            near = message.nearest.scores(vector.reshape(1, -1).astype(np.float32))
-            margin = float(safeguarding_score("nearest", near, self._sg)[0])
-            if margin < float(self.thresholds.spec["message"].get("safeguarding_margin", 0.0)):
+            if self._nearest_margin(vector) < float(self.thresholds.spec["message"].get("safeguarding_margin", 0.0)):
                 return None
+        return self._kind_stop(scores, score, local_authority=local_authority)
+
+    def _nearest_margin(self, vector: np.ndarray) -> float:
+        """How far the nearest safeguarding kind beats the nearest other label (>= 0: they agree)."""
+        return float(safeguarding_score("nearest", self.classifiers["message"].near(vector)[None, :], self._sg)[0])
+
+    def _kind_stop(self, scores: np.ndarray, score: float, *, local_authority: str | None) -> Routed:
+        """The reply of the most likely safeguarding kind."""
+        message = self.classifiers["message"]
         kinds = np.where(self._sg)[0]
         label = message.decision.labels[message.labels[int(kinds[int(np.argmax(scores[kinds]))])]]
         return self._stop(label, score, local_authority=local_authority)
@@ -180,14 +194,8 @@ class Router:
         for _, vector in parts:
             scores = message.scores(vector)
             score = float(safeguarding_score(message.model.kind, scores[None, :], self._sg)[0])
-            if score < float(limit):
-                continue
-            near = message.nearest.scores(vector.reshape(1, -1).astype(np.float32))
-            if float(safeguarding_score("nearest", near, self._sg)[0]) < 0.0:
-                continue
-            kinds = np.where(self._sg)[0]
-            label = message.decision.labels[message.labels[int(kinds[int(np.argmax(scores[kinds]))])]]
-            return self._stop(label, score, local_authority=local_authority)
+            if score >= float(limit) and self._nearest_margin(vector) >= 0.0:
+                return self._kind_stop(scores, score, local_authority=local_authority)
         return None
 
     def _part_distress(self, parts: Sequence[tuple[str, np.ndarray]]) -> Routed | None:
@@ -195,18 +203,16 @@ class Router:
         (a tired or upset sentence, or one nearer a parent's crisis than anything else, in a
         message that as a whole is an ordinary question)."""
         message = self.classifiers["message"]
-        own = {name for name, label in message.decision.labels.items() if label.route in ("distress",)
-               or label.reason == "parent_crisis"}
         distress = message.decision.labels.get("distress")
-        if distress is None or not own:
+        if distress is None:
             return None
         for _, vector in parts:
             scores = message.scores(vector)
-            top = message.labels[int(np.argmax(scores))]
-            if top in own:
+            top = int(np.argmax(scores))
+            if self._own[top]:
                 return Routed(route=distress.route, reason=distress.reason, reply=render(distress.reply),
                               signposts=tuple(signposts(distress.signposts)), label="distress",
-                              score=float(scores[message.labels.index(top)]))
+                              score=float(scores[top]))
         return None
 
     def jurisdiction(self, vector: np.ndarray, *, text: str, facts: Facts) -> Routed | None:
@@ -255,17 +261,15 @@ class Router:
         single most likely label both for the model and for the nearest examples, at or above
         ``agree_floor``. A request to fake a report often splits its probability between
         "falsify" and the ordinary labels of its topic (an EP report, the tribunal), so it loses
-        to their sum; the two classifiers agreeing on it is the better evidence. Measured on the
-        project's own routing file: 7 more of 87 refusals and redirects, 3 of about 420 ordinary
-        questions wrongly stopped."""
+        to their sum; the two classifiers agreeing on it is the better evidence. (How the floor
+        was set, and what it costs, is in routing/calibrate.py at AGREE_FLOOR.)"""
         floor = self.thresholds.spec.get("message", {}).get("agree_floor")
         message = self.classifiers["message"]
         label = message.decision.labels[name]
         if floor is None or label.status in (None, AnswerStatus.ANSWERED) or float(np.max(scores)) < float(floor):
             return False
         best = message.labels[int(np.argmax(scores))]
-        near = message.nearest.scores(vector.reshape(1, -1).astype(np.float32))[0]
-        return best == name and message.labels[int(np.argmax(near))] == name
+        return best == name and message.labels[int(np.argmax(message.near(vector)))] == name
 
     def _stop(self, label: Label, score: float, *, group: str = "", local_authority: str | None = None) -> Routed:
         reply, keys = label.reply, list(label.signposts)
@@ -293,7 +297,7 @@ class Router:
         # answers the wrong question is worse than the answer engine answering the right one
         slack = self.thresholds.spec.get("tools", {}).get("near_slack")
         if slack is not None:
-            near = classifier.nearest.scores(vector.reshape(1, -1).astype(np.float32))[0]
+            near = classifier.near(vector)
             if near[best] < float(near.max()) - float(slack):
                 return None
         return name
