@@ -45,6 +45,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Index and stored state live here.")
     corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus")
+    web_dir: Path = Field(default=PROJECT_ROOT / "web", description="The page templates (templates/) and static files (static/).")
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="The writing model's Jinja2 prompts.")
     sources_file: Path | None = Field(
         default=None, description="A YAML list of extra sources that `send-assistant index` ingests too."
     )

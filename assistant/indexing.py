@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 
 from assistant.config import Settings
-from assistant.docstore import load_ingested
 from assistant.errors import ConfigError
-from assistant.index import BuildSummary, build_index, is_up_to_date, unchanged_summary
 from assistant.ingest.markdown import load_corpus
 from assistant.models import Document
 from assistant.ports import Embedder, VectorStore
+from assistant.retrieval.build import BuildSummary, build_index, is_up_to_date, unchanged_summary
+from assistant.storage.documents import load_ingested
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -52,7 +52,7 @@ def model_name(settings: Settings) -> str:
 def make_embedder(settings: Settings, *, backend: str | None = None) -> Embedder:
     """The query-time embedder: the ONNX export when there is one (no torch in the process),
     else sentence-transformers on torch. `backend` overrides settings.embedding_backend."""
-    from assistant.embedding import OnnxEmbedder, SentenceTransformerEmbedder, onnx_file
+    from assistant.adapters.embedding import OnnxEmbedder, SentenceTransformerEmbedder, onnx_file
 
     choice = backend or settings.embedding_backend
     threads = settings.compute_threads
@@ -109,7 +109,7 @@ def index_embedder(settings: Settings) -> Embedder:
 def ensure_onnx_export(settings: Settings) -> str | None:
     """Export the model to ONNX into settings.models_dir unless it is there. Returns what was
     done (None when it was there); an export that cannot be made leaves embedding on torch."""
-    from assistant.embedding import export_onnx, onnx_file
+    from assistant.adapters.embedding import export_onnx, onnx_file
 
     target = onnx_file(settings.embedding_model_path, settings.models_dir)
     if target.is_file():
@@ -129,7 +129,7 @@ def ensure_onnx_export(settings: Settings) -> str | None:
 
 def store_factory(settings: Settings, embedder: Embedder | None) -> Callable[[Path, str], VectorStore]:
     """How a build's vector store is opened: embedded per build, or one collection per build on a server."""
-    from assistant.store import ChromaChunkStore, make_client
+    from assistant.storage.chroma import ChromaChunkStore, make_client
 
     clients: dict[str, Any] = {}
 
@@ -209,9 +209,11 @@ def run_index(settings: Settings, embedder: Embedder, *, progress: Progress | No
 
 
 def routing_cache(settings: Settings) -> Path:
-    """Where the routing examples' vectors and trained weights are kept, beside the index builds:
-    written by `send-assistant index` (or by the first start-up that finds it missing or stale)."""
-    return settings.index_dir / "routing-exemplars.npz"
+    """Where the routing examples' vectors and trained weights are kept: beside the ONNX export in
+    the models folder, since they depend on the model and the routing data files, never on the
+    corpus (so rebuilding the index, or building it for another corpus, does not embed them again).
+    Written by `send-assistant index` (or by the first start-up that finds it missing or stale)."""
+    return settings.models_dir / "routing-exemplars.npz"
 
 
 def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
@@ -235,7 +237,7 @@ def prepare_serving(settings: Settings, embedder: Embedder) -> list[str]:
 
 def serving_ready(settings: Settings) -> bool:
     """Whether what `prepare_serving` makes is there (it is rebuilt by start-up if stale)."""
-    from assistant.embedding import onnx_file
+    from assistant.adapters.embedding import onnx_file
 
     if not routing_cache(settings).is_file():
         return False

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 
-from assistant.redact import redact
+from assistant.screening.redact import redact
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

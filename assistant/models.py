@@ -238,3 +238,22 @@ class Answer:
     # "clarify", "refused/injection", "refused/falsify", "safeguarding/<kind>", "jurisdiction/<nation>",
     # "tool/deadlines", "tool/appeal_route".
     route: str = "answer"
+
+
+# A conversation's stored turns and feedback (kept by a ConversationStore, see assistant.ports).
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    query: str
+    status: str
+    # Structured facts this turn established (JSON: a nation code, ISO event dates; see
+    # assistant.routing.facts), kept because question and query are stored redacted. Never names.
+    facts: str = ""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    conversation_id: str
+    helpful: bool
+    reasons: str = ""
+    message_text: str | None = None  # kept only when the user agreed

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.models import Chunk, Passage
+from assistant.models import Chunk, Feedback, Passage, Turn
 
 
 class Embedder(Protocol):
@@ -76,3 +76,15 @@ class SearchIndex(Protocol):
     def sentence_vectors_of(self, pos: int) -> np.ndarray: ...
 
     def mask(self, local_authority: str | None) -> np.ndarray: ...
+
+
+class ConversationStore(Protocol):
+    def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]: ...
+
+    def append(self, conversation_id: str, turn: Turn) -> None: ...
+
+    def delete(self, conversation_id: str) -> bool: ...
+
+    def add_feedback(self, feedback: Feedback) -> str: ...
+
+    def purge(self, *, older_than_days: int) -> int: ...

@@ -20,9 +20,10 @@ from typing import Any
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.pipeline import Pipeline
 from assistant.config import Settings
-from assistant.conversations import SqlConversationStore
 from assistant.errors import BackendUnavailable, IndexMissing
-from assistant.index import LoadedIndex, current_build, load_index
+from assistant.retrieval.layout import current_build
+from assistant.retrieval.load import LoadedIndex, load_index
+from assistant.storage.conversations import SqlConversationStore
 from assistant.indexing import (  # the indexing names callers used to find here stay importable from here
     all_documents,
     routing_cache,
@@ -34,7 +35,7 @@ from assistant.indexing import (  # the indexing names callers used to find here
     store_factory,
 )
 from assistant.ports import Embedder
-from assistant.retrieve import Retriever
+from assistant.retrieval.retriever import Retriever
 from assistant.routing.router import Router
 
 __all__ = [
@@ -114,7 +115,7 @@ def build_pipeline(settings: Settings, index: LoadedIndex, embedder: Embedder, c
         answer_with_tool = None
     generator = None
     if settings.llm_backend != "none":
-        from assistant.answer.llm import LangChainGenerator
+        from assistant.adapters.llm import LangChainGenerator
 
         generator = LangChainGenerator.from_settings(settings)
     return Pipeline(
@@ -139,7 +140,7 @@ def limit_threads(threads: int) -> None:
 
 
 def build_services(settings: Settings, *, embedder: Embedder | None = None, load: bool = True) -> Services:
-    from assistant.redact import redact
+    from assistant.screening.redact import redact
 
     if settings.compute_threads:
         limit_threads(settings.compute_threads)

@@ -1,4 +1,4 @@
-"""The tuning numbers of the answer flow, in one place, each with why it is what it is.
+"""The tuning numbers of retrieval and the answer flow, in one place, each with why it is what it is.
 
 Thresholds are calibrated on the project's own data (the answer bank's ways of asking,
 `bench/calibrate_bank.py`), never on an eval question. Change one here and re-run the
@@ -47,5 +47,32 @@ class AnswerTuning:
     support_caseworker: int = 5
 
 
+@dataclass(frozen=True)
+class RetrievalTuning:
+    # Reciprocal rank fusion of the dense and keyword lists: the usual constant, which keeps one
+    # list's first place from swamping the other; keyword ranks count 0.8 of dense ones, because
+    # BM25 over our short passages favours passages that repeat a word.
+    rrf_k: int = 60
+    keyword_rank_weight: float = 0.8
+    # The rerank: fused rank (scaled to the best in the pool), the passage's own cosine, and its
+    # nearest sentence's cosine. The sentence term finds the one sentence that answers inside a
+    # passage about something broader.
+    fused_weight: float = 0.35
+    dense_weight: float = 0.35
+    sentence_weight: float = 0.30
+    # A glossary entry steps back unless a definition is asked for; a proposal steps back unless
+    # reform is asked about (a proposal is not the law); the text of the law steps forward when
+    # the question asks what the law says.
+    glossary_penalty: float = 0.08
+    proposal_penalty: float = 0.06
+    law_bonus: float = 0.04
+    # A passage whose ref the question names comes first.
+    named_ref_bonus: float = 1.0
+    # Each of up to two of the question's phrases found in a passage's title.
+    title_phrase_bonus: float = 0.05
+    title_phrase_max: int = 2
+
+
 BANK = BankTuning()
 ANSWER = AnswerTuning()
+RETRIEVAL = RetrievalTuning()

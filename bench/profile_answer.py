@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import assistant.answer.pipeline as pipeline_module
     from assistant.config import Settings
-    from assistant.conversations import Turn
+    from assistant.storage.conversations import Turn
     from assistant.services import build_services
 
     settings = Settings(data_dir=args.data_dir.resolve(), database_url=f"sqlite:///{Path('/tmp') / f'profile-{uuid.uuid4().hex}.db'}",

@@ -47,13 +47,13 @@ def _no_model_outside_integration(request: pytest.FixtureRequest, monkeypatch: p
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("this test loads the embedding model: mark it integration, or use tests/fakes.py FakeEmbedder")
 
-    monkeypatch.setattr("assistant.embedding.SentenceTransformerEmbedder.__init__", refuse)
-    monkeypatch.setattr("assistant.embedding.OnnxEmbedder.__init__", refuse)
+    monkeypatch.setattr("assistant.adapters.embedding.SentenceTransformerEmbedder.__init__", refuse)
+    monkeypatch.setattr("assistant.adapters.embedding.OnnxEmbedder.__init__", refuse)
 
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    from assistant.embedding import SentenceTransformerEmbedder
+    from assistant.adapters.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chunking import chunk_document
-from assistant.dense import NATIONAL, VectorSearch
-from assistant.keyword import KeywordIndex
 from assistant.models import Chunk, Document
 from assistant.ports import Embedder
+from assistant.retrieval.chunking import chunk_document
+from assistant.retrieval.dense import NATIONAL, VectorSearch
+from assistant.retrieval.keyword import KeywordIndex
 from assistant.text import split_sentences
 
 _WORD = re.compile(r"[a-z0-9]+")

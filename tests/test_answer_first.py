@@ -10,8 +10,8 @@ import pytest
 
 from assistant.answer.bank import AnswerBank, has_bare_ref, strip_refs
 from assistant.answer.composer import GroundedComposer, Question
-from assistant.index import LoadedIndex
 from assistant.models import Chunk, LegalStatus, Passage, PassageKind, Persona
+from assistant.retrieval.load import LoadedIndex
 from assistant.tuning import BANK
 
 DIM = 6

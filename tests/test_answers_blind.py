@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from assistant.evaluation import run_rows
-from assistant.evaluation import load_questions, summarise
+from assistant.evaluation.scoring import run_rows
+from assistant.evaluation.scoring import load_questions, summarise
 
 from conftest import PROJECT
 

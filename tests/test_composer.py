@@ -3,8 +3,8 @@
 import numpy as np
 
 from assistant.answer.extractive import ExtractiveComposer
-from assistant.index import LoadedIndex
 from assistant.models import Chunk, LegalStatus, Passage
+from assistant.retrieval.load import LoadedIndex
 
 
 def _unit(*values: float) -> np.ndarray:

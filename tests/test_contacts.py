@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from assistant.contacts import DATA_FILE, local_contacts, national_contacts, talk_to_a_person
+from assistant.api.contacts import DATA_FILE, local_contacts, national_contacts, talk_to_a_person
 from assistant.ingest.markdown import load_corpus
 from assistant.ingest.oruk import parse_services
 from assistant.models import Chunk, LegalStatus

@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
 from assistant.api.app import create_app
-from assistant.conversations import _TurnRow
-from assistant.ownership import token_hash
+from assistant.storage.conversations import _TurnRow
+from assistant.storage.ownership import token_hash
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.pipeline import Pipeline
 from assistant.guardrails import screen
 from assistant.models import AnswerStatus, Document, LegalStatus, PassageKind, Persona
-from assistant.retrieve import Retriever
+from assistant.retrieval.retriever import Retriever
 
 COP = Document(
     "cop/9-14", "The local authority should consider whether there is evidence that the child may have special "

@@ -189,7 +189,7 @@ def test_every_case_named_anywhere_is_on_the_list(tmp_path: Path, sentence: str)
 
 
 def test_the_case_list_has_the_kumar_citation_and_a_holding_for_each_case() -> None:
-    from assistant.cases import CaseList
+    from assistant.citations.cases import CaseList
 
     cases = CaseList.load(PROJECT / "corpus")
     assert cases.by_citation("[2020] EWHC 3326 (Admin)") is not None

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.dense import VectorSearch
+from assistant.retrieval.dense import VectorSearch
 
 
 def _unit_rows(n: int, dim: int = 16, seed: int = 7) -> np.ndarray:
@@ -57,7 +57,7 @@ def test_rows_ids_and_authorities_must_line_up() -> None:
 
 
 def test_the_same_answers_as_the_embedded_chroma_store_on_the_same_rows(tmp_path: Path) -> None:
-    from assistant.store import ChromaChunkStore, make_client
+    from assistant.storage.chroma import ChromaChunkStore, make_client
 
     rows = _unit_rows(300)
     chunk_ids = [f"chunk-{i % 200}" for i in range(300)]  # rows 200+ are example questions of chunks 0-99
@@ -77,7 +77,7 @@ def test_the_same_answers_as_the_embedded_chroma_store_on_the_same_rows(tmp_path
 @pytest.mark.integration
 def test_an_embedded_build_is_searched_in_process_with_the_stores_rows(small_corpus: Path, tmp_path: Path, embedder: Any) -> None:
     from assistant.config import Settings
-    from assistant.index import load_index
+    from assistant.retrieval.load import load_index
     from assistant.services import run_index, store_factory
 
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=small_corpus)

@@ -44,7 +44,7 @@ def counted(embedder: Any, monkeypatch: pytest.MonkeyPatch) -> CountingModel:
 @pytest.fixture(scope="module")
 def fresh() -> Iterator[Any]:
     """An embedder of our own, so the session one's cache does not decide these counts."""
-    from assistant.embedding import SentenceTransformerEmbedder
+    from assistant.adapters.embedding import SentenceTransformerEmbedder
 
     yield SentenceTransformerEmbedder(cache_size=4)
 

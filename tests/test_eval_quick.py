@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluation import run_rows
-from assistant.evaluation import load_questions, summarise
+from assistant.evaluation.scoring import run_rows
+from assistant.evaluation.scoring import load_questions, summarise
 
 from conftest import PROJECT, SHARED
 

@@ -3,8 +3,8 @@
 from datetime import date
 
 from assistant.answer.pipeline import Context, condense_follow_up, topic_words
-from assistant.conversations import Turn
 from assistant.models import AnswerStatus, Persona
+from assistant.storage.conversations import Turn
 
 
 def _ctx(message: str, history: list[Turn]) -> Context:

@@ -94,7 +94,7 @@ def test_no_ordinary_question_in_the_routing_file_is_refused_as_an_injection() -
 
 @pytest.mark.parametrize("name", [
     "assistant.messages", "assistant.guardrails", "assistant.guardrails._text",
-    "assistant.guardrails.injection", "assistant.guardrails.verdict", "assistant.injection", "assistant.folding",
+    "assistant.guardrails.injection", "assistant.guardrails.verdict", "assistant.screening.injection", "assistant.screening.folding",
 ])
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from assistant.api.app import create_app
 from assistant.api.ratelimit import bucket_for
 from assistant.config import Settings
-from assistant.conversations import SqlConversationStore
 from assistant.services import Services
+from assistant.storage.conversations import SqlConversationStore
 
 ADMIN = "hardening-admin-token-0123456789-abcdef"
 

@@ -11,8 +11,10 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexMissing
-from assistant.index import current_build, is_up_to_date, load_index
 from assistant.indexing import all_documents, run_index, store_factory
+from assistant.retrieval.build import is_up_to_date
+from assistant.retrieval.layout import current_build
+from assistant.retrieval.load import load_index
 
 from conftest import SMALL_CORPUS, write_corpus
 
@@ -127,7 +129,7 @@ def test_a_cut_vector_file_or_a_lost_vector_store_is_damage_and_index_repairs_it
 
 
 def _sentence_rows_of(owners: list[int], chunks: int) -> list[list[int]]:
-    from assistant.index import LoadedIndex
+    from assistant.retrieval.load import LoadedIndex
     from assistant.models import Chunk, LegalStatus
 
     index = LoadedIndex(

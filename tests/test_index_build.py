@@ -10,8 +10,9 @@ from conftest import SMALL_CORPUS, write_corpus
 from fakes import FakeEmbedder
 
 from assistant.config import Settings
-from assistant.index import current_build, load_index
 from assistant.indexing import run_index, store_factory
+from assistant.retrieval.layout import current_build
+from assistant.retrieval.load import load_index
 
 SHARED = "Families can ask the local information service for free advice at any time."
 

@@ -18,8 +18,8 @@ from fixtures_ingest import BRISTOL, NORTH_LINCS, SHARED_ORUK, cop_layout_pdf, l
 
 from assistant.cli import main
 from assistant.config import Settings
-from assistant.index import current_build
 from assistant.ingest.dispatch import detect_kind
+from assistant.retrieval.layout import current_build
 
 QUESTION = "Is there an autism support team for schools near me?"
 

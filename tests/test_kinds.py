@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 
+from assistant.adapters.langchain_retriever import to_document
 from assistant.answer.extractive import Selected
-from assistant.answer.langchain_retriever import to_document
 from assistant.answer.render import render, sources_block
 from assistant.api.schemas import ChatResponse
-from assistant.evaluation import cited_kinds, provisions_shown, score
+from assistant.evaluation.scoring import cited_kinds, provisions_shown, score
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, PassageKind, Persona
-from assistant.retrieve import prefer_official
+from assistant.retrieval.retriever import prefer_official
 from assistant.sources import CAFA, COP, EXPLAINERS, SEND_REGS
 
 BASIS = ("Children and Families Act 2014, s.36(8)", "IPSEA: https://www.ipsea.org.uk")

@@ -9,7 +9,7 @@ from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 from pydantic import ValidationError
 
-from assistant.answer.langchain_retriever import SendRetriever
+from assistant.adapters.langchain_retriever import SendRetriever
 
 pytestmark = pytest.mark.integration
 

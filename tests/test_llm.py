@@ -27,8 +27,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from assistant import messages
+from assistant.adapters.llm import DRAFT_MARK, LangChainGenerator, build_messages, prompt_environment
 from assistant.answer import grounding
-from assistant.answer.llm import DRAFT_MARK, LangChainGenerator, build_messages, prompt_environment
 from assistant.config import Settings
 from assistant.errors import BackendUnavailable, ConfigError
 from assistant.models import AnswerStatus, Chunk, LegalStatus, Persona
@@ -321,7 +321,7 @@ def test_an_unreachable_server_is_backend_unavailable(backend: str) -> None:
     assert caught.value.__cause__ is not None
 
 
-@pytest.mark.parametrize("module", ["assistant.answer.grounding", "assistant.answer.llm"])
+@pytest.mark.parametrize("module", ["assistant.answer.grounding", "assistant.adapters.llm"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

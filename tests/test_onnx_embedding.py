@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.adapters.embedding import OnnxEmbedder, SentenceTransformerEmbedder, default_model_path, export_onnx, onnx_file
 from assistant.config import Settings
-from assistant.embedding import OnnxEmbedder, SentenceTransformerEmbedder, default_model_path, export_onnx, onnx_file
 from assistant.errors import ConfigError
 from conftest import SMALL_CORPUS, write_corpus
 

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.cli import main
-from assistant.quarantine import Quarantine
 from assistant.services import build_services, run_index
+from assistant.storage.quarantine import Quarantine
 
 pytestmark = pytest.mark.integration
 
@@ -131,7 +131,7 @@ def test_the_drill_shows_no_injected_sentence_and_no_foreign_link(poisoned: Any)
                                                              "local_authority": COUNCIL}).text
             injected += _injected(v1)
             foreign += FOREIGN.findall(v1)
-    from assistant.answer.langchain_retriever import SendRetriever
+    from assistant.adapters.langchain_retriever import SendRetriever
 
     for question in QUESTIONS:
         for document in SendRetriever.from_services(services, k=8, local_authority=COUNCIL).invoke(question):
@@ -181,7 +181,7 @@ def test_an_officer_can_see_and_release_a_quarantined_record(poisoned: Any, caps
     assert "Released" in capsys.readouterr().out
     box = Quarantine(services.settings.data_dir)
     assert [i.document.title for i in box.items()] == ["SEND information and advice"]
-    from assistant.docstore import load_ingested
+    from assistant.storage.documents import load_ingested
 
     released = next(d for d in load_ingested(services.settings.data_dir) if d.title == "SEN team contact")
     assert released.url is None and "javascript" not in json.dumps(released.extra)

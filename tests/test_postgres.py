@@ -25,9 +25,9 @@ from sqlalchemy import create_engine, text, update
 
 from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.conversations import Feedback, SqlConversationStore, Turn, _FeedbackRow, _TurnRow
-from assistant.ownership import token_hash
 from assistant.services import build_services, run_index
+from assistant.storage.conversations import Feedback, SqlConversationStore, Turn, _FeedbackRow, _TurnRow
+from assistant.storage.ownership import token_hash
 from test_reliability import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.redact import PERSONAL_DATA_NOTICE
+from assistant.screening.redact import PERSONAL_DATA_NOTICE
 
 pytestmark = pytest.mark.integration
 

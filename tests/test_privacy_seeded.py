@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.logging_setup import RedactingFilter
-from assistant.redact import redact
+from assistant.screening.redact import redact
 from seeded_pii import Haystack, Seeded, messages, survivors
 
 SEEDED = messages()

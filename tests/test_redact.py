@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from assistant.redact import (
+from assistant.screening.redact import (
     PERSONAL_DATA_NOTICE,
     Redaction,
     first_names,

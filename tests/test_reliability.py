@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.index import current_build
+from assistant.retrieval.layout import current_build
 from assistant.services import build_services, run_index
 from conftest import SMALL_CORPUS, write_corpus
 

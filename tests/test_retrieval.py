@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve import Retriever
+from assistant.retrieval.retriever import Retriever
 from assistant.sources import covers
 
 pytestmark = pytest.mark.integration

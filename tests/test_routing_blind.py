@@ -7,7 +7,7 @@ For each of ``evals/routing_blind.jsonl`` and ``evals/routing_blind2.jsonl`` tha
     safeguarding_recall_right_kind: {min: 0.98}
     false_safeguarding: {max: 0.03}
 
-The figures are those of ``assistant.evaluation.routing_summary`` (the same ones `send-assistant
+The figures are those of ``assistant.evaluation.scoring.routing_summary`` (the same ones `send-assistant
 eval --set evals/routing_blind.jsonl` prints). Without the set, or without its bounds, the test
 is skipped and says which file is missing. Never edit the routing examples to fix one of its rows.
 """
@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.evaluation import run_rows
-from assistant.evaluation import load_questions, routing_summary
+from assistant.evaluation.scoring import run_rows
+from assistant.evaluation.scoring import load_questions, routing_summary
 
 from conftest import PROJECT
 

@@ -133,7 +133,7 @@ def test_services_keep_the_cache_beside_the_index(tmp_path: Path) -> None:
 
     settings = Settings(data_dir=tmp_path / "data", embedding_backend="torch")
     made = prepare_serving(settings, HashEmbedder())
-    assert routing_cache(settings).parent == settings.index_dir and routing_cache(settings).exists()
+    assert routing_cache(settings).parent == settings.models_dir and routing_cache(settings).exists()
     assert any("routing" in m for m in made)
     cache_module._MEMO.clear()
     embedder = HashEmbedder()

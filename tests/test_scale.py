@@ -15,8 +15,8 @@ import psutil
 import pytest
 
 from assistant.config import Settings
-from assistant.conversations import SqlConversationStore
 from assistant.services import run_index
+from assistant.storage.conversations import SqlConversationStore
 from test_reliability import chroma_server, free_port, server_env, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from assistant.api.app import create_app
 from assistant.api.security import inline_script_hashes
-from assistant.conversations import Feedback, Turn, _FeedbackRow, _TurnRow
+from assistant.storage.conversations import Feedback, Turn, _FeedbackRow, _TurnRow
 from conftest import SMALL_CORPUS, write_corpus
 
 pytestmark = pytest.mark.integration

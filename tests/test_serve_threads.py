@@ -66,7 +66,7 @@ def test_workers_starting_together_on_a_new_database_all_open_it(tmp_path: Any) 
     files, six stores each, because the race is won or lost by timing."""
     import threading
 
-    from assistant.conversations import SqlConversationStore, Turn
+    from assistant.storage.conversations import SqlConversationStore, Turn
 
     errors: list[BaseException] = []
     for round_ in range(10):

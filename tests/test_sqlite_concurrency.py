@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from assistant.conversations import Feedback, SqlConversationStore, Turn
+from assistant.storage.conversations import Feedback, SqlConversationStore, Turn
 
 
 def _write_many(url: str, worker: int, count: int) -> None:

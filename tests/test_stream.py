@@ -24,8 +24,8 @@ from test_web_pages import FakeIndex, FakeServices, ScriptedPipeline, cited_answ
 
 from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.conversations import SqlConversationStore
 from assistant.models import AnswerStatus, Persona
+from assistant.storage.conversations import SqlConversationStore
 
 ASSESSMENT = "How long does the council have to decide on an EHC needs assessment request?"
 PROJECT_EVALS = __import__("pathlib").Path(__file__).resolve().parent.parent / "evals"
@@ -209,7 +209,7 @@ def _cited(labels: dict[str, str]) -> str:
 
 
 def _streaming_client(services: Any, model: PromptReadingModel) -> TestClient:
-    from assistant.answer.llm import LangChainGenerator
+    from assistant.adapters.llm import LangChainGenerator
 
     services.ensure_ready()
     services.pipeline.generator = LangChainGenerator(model)

@@ -27,8 +27,8 @@ from assistant.api.rendering import (
     contrast_ratio,
 )
 from assistant.config import Settings
-from assistant.conversations import SqlConversationStore, Turn
 from assistant.errors import ConfigError, IndexMissing
+from assistant.storage.conversations import SqlConversationStore, Turn
 from assistant.models import (
     Answer,
     AnswerStatus,

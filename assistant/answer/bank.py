@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.keyword import stem
 from assistant.models import Chunk, PassageKind
 from assistant.ports import SearchIndex
+from assistant.retrieval.keyword import stem
 from assistant.sources import canonical_source, parse_ref
 from assistant.text import content_words
 from assistant.tuning import BANK

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.keyword import stem
 from assistant.models import Chunk, Passage
 from assistant.ports import SearchIndex
+from assistant.retrieval.keyword import stem
 from assistant.text import content_words
 
 _TIME_QUESTION = re.compile(

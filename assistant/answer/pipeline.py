@@ -27,13 +27,14 @@ from assistant import messages
 from assistant.answer.composer import GroundedComposer, Question
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
-from assistant.conversations import ConversationStore, Turn
 from assistant.errors import BackendUnavailable
+from assistant.models import Turn
 from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, Persona, Signpost
-from assistant.redact import PERSONAL_DATA_NOTICE, redact
-from assistant.retrieve import MAX_PARTS, Retriever, split_parts
+from assistant.ports import ConversationStore
+from assistant.retrieval.retriever import MAX_PARTS, Retriever, split_parts
 from assistant.routing.facts import Facts
 from assistant.routing.normalise import meaning_text
+from assistant.screening.redact import PERSONAL_DATA_NOTICE, redact
 from assistant.sources import CAFA, chunk_matches, find_refs, is_bare_reference, parse_ref
 from assistant.text import STOPWORDS, content_words, tokens
 

@@ -1,5 +1,5 @@
 """How a request proves it owns a conversation, for every route that reads, continues,
-gives feedback on or deletes one (the rule itself is `assistant.ownership`).
+gives feedback on or deletes one (the rule itself is `assistant.storage.ownership`).
 
 The secret can arrive three ways, tried in this order:
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from assistant.ownership import MAX_TOKEN_CHARS, holds
 from assistant.services import Services
+from assistant.storage.ownership import MAX_TOKEN_CHARS, holds
 
 COOKIE = "send_conversation"
 TOKEN_HEADER = "X-Conversation-Token"

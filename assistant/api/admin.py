@@ -185,13 +185,13 @@ def _router(require_admin: Any) -> APIRouter:
 
     @router.get("/quarantine", summary="Ingested records held back by the screen, with why")
     async def quarantined(services: ServicesDep) -> dict[str, Any]:
-        from assistant.quarantine import Quarantine
+        from assistant.storage.quarantine import Quarantine
 
         items = await run_in_threadpool(lambda: Quarantine(services.settings.data_dir).items())
         return {"quarantined": [item.summary() for item in items]}
 
     def release(services: Any, item_id: str, body: ReleaseIn) -> ReleaseOut:
-        from assistant.quarantine import Quarantine
+        from assistant.storage.quarantine import Quarantine
 
         doc = Quarantine(services.settings.data_dir).release(item_id)
         return ReleaseOut(released=item_id, title=doc.title, reindexed=reindex(services) if body.reindex else None)

@@ -12,10 +12,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
-from assistant.config import PROJECT_ROOT, Settings, get_settings
+from assistant.config import Settings, get_settings
 from assistant.services import Services, build_services
 
-WEB_DIR = PROJECT_ROOT / "web"
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -41,7 +40,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     from assistant.api.rendering import make_templates
 
-    app.state.templates = make_templates(WEB_DIR)
+    app.state.templates = make_templates(settings.web_dir)
     from assistant.api import errors, openapi
 
     errors.install(app)
@@ -71,5 +70,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     admin.install(app, settings)
     security.install(app, settings)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    app.mount("/static", StaticFiles(directory=str(settings.web_dir / "static")), name="static")
     return app

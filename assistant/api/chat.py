@@ -17,8 +17,8 @@ from assistant.api import access
 from assistant.api.deps import ServicesDep
 from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
 from assistant.models import Answer
-from assistant.ownership import MAX_TOKEN_CHARS, Grant, open_conversation
 from assistant.services import Services
+from assistant.storage.ownership import MAX_TOKEN_CHARS, Grant, open_conversation
 
 router = APIRouter(prefix="/api", tags=["chat"])
 

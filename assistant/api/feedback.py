@@ -24,9 +24,9 @@ from assistant.api.deps import ServicesDep
 from assistant.api.pages import LAYOUTS, chat_context, render_chat, transcripts, with_feedback
 from assistant.api.rendering import FEEDBACK_REASONS
 from assistant.api.schemas import ErrorOut, whole_number
-from assistant.conversations import Feedback
-from assistant.ownership import MAX_TOKEN_CHARS, holds
+from assistant.models import Feedback
 from assistant.services import Services
+from assistant.storage.ownership import MAX_TOKEN_CHARS, holds
 
 router = APIRouter(tags=["feedback"])
 

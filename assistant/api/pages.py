@@ -23,10 +23,10 @@ from fastapi.templating import Jinja2Templates
 
 from assistant.api import access
 from assistant.api.chat import ask
+from assistant.api.contacts import Contact, talk_to_a_person
 from assistant.api.deps import ServicesDep
 from assistant.api.rendering import accent_colours, safe_colour
 from assistant.api.schemas import MAX_MESSAGE_CHARS, ChatRequest, ChatResponse
-from assistant.contacts import Contact, talk_to_a_person
 from assistant.errors import BackendUnavailable, IndexMissing
 from assistant.models import AnswerStatus, Persona
 from assistant.services import Services
@@ -309,7 +309,7 @@ async def owned_conversation(request: Request, services: Services, conversation_
         return False
 
     def check() -> tuple[bool, bool]:
-        from assistant.ownership import holds
+        from assistant.storage.ownership import holds
 
         return holds(services.conversations, conversation_id, token), services.conversations.owner_hash(conversation_id) is not None
 

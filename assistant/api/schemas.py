@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from assistant.models import Answer, AnswerStatus, LegalStatus, PassageKind, Persona
-from assistant.ownership import MAX_TOKEN_CHARS
+from assistant.storage.ownership import MAX_TOKEN_CHARS
 
 MAX_MESSAGE_CHARS = 4000
 # The limits the validator below enforces (with its own plain-English messages), stated in the schema.

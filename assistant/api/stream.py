@@ -39,8 +39,8 @@ from assistant.api.deps import ServicesDep
 from assistant.api.pages import base_context, record_turn, templates
 from assistant.api.rendering import render_fragment
 from assistant.api.schemas import ChatRequest, ChatResponse, ErrorOut
-from assistant.ownership import Grant, open_conversation
 from assistant.services import Services
+from assistant.storage.ownership import Grant, open_conversation
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["chat"])

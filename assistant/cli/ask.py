@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """
     from assistant.api.schemas import ChatResponse
     from assistant.models import Persona
-    from assistant.ownership import open_conversation
+    from assistant.storage.ownership import open_conversation
     from assistant.services import build_services
 
     services = build_services(settings)

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     Example: send-assistant eval --set ../shared/evals/dev_questions.jsonl --baseline
     """
-    from assistant.evaluation import Result, by_category, load_questions, markdown_report, run_rows, sources_recall, summarise
+    from assistant.evaluation.scoring import Result, by_category, load_questions, markdown_report, run_rows, sources_recall, summarise
     from assistant.services import build_services
 
     services = build_services(settings)
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         summary = summarise(results)
         baseline = None
         if args.baseline:
-            from assistant.evals_baseline import NaiveRag
+            from assistant.evaluation.baseline import NaiveRag
 
             naive = NaiveRag.build(settings, services.embedder)
             baseline = {"source_recall_at_5": sources_recall(rows, naive.cited)}

@@ -20,7 +20,7 @@ from assistant.config import Settings
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from assistant.index import BuildSummary
+    from assistant.retrieval.build import BuildSummary
     from assistant.ingest.dispatch import Ingested
 
 NAME = "ingest"
@@ -97,7 +97,7 @@ def quarantine_command(args: argparse.Namespace, settings: Settings) -> int:
     """List the quarantined records, or release one and re-index."""
     from rich.console import Console
 
-    from assistant.quarantine import Quarantine
+    from assistant.storage.quarantine import Quarantine
 
     box = Quarantine(settings.data_dir)
     if args.release:

@@ -31,8 +31,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     Example: send-assistant purge --older-than-days 7
     """
-    from assistant.conversations import SqlConversationStore
-    from assistant.redact import redact
+    from assistant.storage.conversations import SqlConversationStore
+    from assistant.screening.redact import redact
 
     days = settings.retention_days if args.older_than_days is None else args.older_than_days
     if days < 0:

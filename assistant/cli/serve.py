@@ -74,7 +74,8 @@ def index_problem(settings: Settings) -> str | None:
     before its workers start and answer 503 for want of an index.
     """
     from assistant.errors import IndexMissing
-    from assistant.index import UNREADABLE, load_index
+    from assistant.retrieval.layout import UNREADABLE
+    from assistant.retrieval.load import load_index
 
     try:
         index = load_index(settings.index_dir, lambda build, name: None)  # type: ignore[arg-type,return-value]

@@ -1,5 +1,5 @@
-"""Folding and clause splitting for matching: the helpers live in `assistant.folding`."""
+"""Folding and clause splitting for matching: the helpers live in `assistant.screening.folding`."""
 
-from assistant.folding import any_of, clause_spans, clauses, fold
+from assistant.screening.folding import any_of, clause_spans, clauses, fold
 
 __all__ = ["any_of", "clause_spans", "clauses", "fold"]

@@ -1,5 +1,5 @@
-"""Prompt injection and hidden characters: the checks live in `assistant.injection`, beside the
+"""Prompt injection and hidden characters: the checks live in `assistant.screening.injection`, beside the
 core, so ingest can screen records with them without loading the guardrails."""
 
-from assistant.injection import *  # noqa: F403
-from assistant.injection import __all__  # noqa: F401
+from assistant.screening.injection import *  # noqa: F403
+from assistant.screening.injection import __all__  # noqa: F401

@@ -20,8 +20,8 @@ from urllib.parse import urlparse
 from lxml import etree
 from lxml import html as lxml_html
 
-from assistant.docstore import slug
 from assistant.models import Document, LegalStatus
+from assistant.storage.documents import slug
 
 # stage, done, total (None when unknown): how ingesters report progress to the CLI.
 Progress = Callable[[str, int, "int | None"], None]

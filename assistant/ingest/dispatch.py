@@ -6,7 +6,7 @@ failed download or a crash half-way therefore leaves everything already ingested
 as it was. Indexing is the caller's next step (`indexing.refresh`).
 
 Between parsing and saving, every record is screened (`assistant.ingest.screen`): a record
-holding an instruction aimed at the assistant is quarantined (`assistant.quarantine`) instead
+holding an instruction aimed at the assistant is quarantined (`assistant.storage.quarantine`) instead
 of stored, and links to hosts outside the record's organisation, the public sector and the
 deployer's allow-list are withheld.
 
@@ -27,12 +27,12 @@ from urllib.parse import urlparse
 import httpx
 
 from assistant.config import Settings
-from assistant.docstore import save_documents, slug, sources_dir
 from assistant.errors import IngestError
 from assistant.ingest.common import USER_AGENT, IngestResult, Progress, Request, is_url, source_key
 from assistant.ingest.screen import LinkPolicy, host_of, screen_documents
 from assistant.models import LegalStatus
-from assistant.quarantine import Item, Quarantine, fingerprint
+from assistant.storage.documents import save_documents, slug, sources_dir
+from assistant.storage.quarantine import Item, Quarantine, fingerprint
 
 KINDS = ("oruk", "pdf", "legislation", "html", "docx")
 SUPPORTED = ".json (ORUK), .pdf, .docx, .xml or .html (legislation.gov.uk or a web page), .txt (a list of URLs), or a URL"

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, clean_text
 from assistant.models import Document, LegalStatus, PassageKind
+from assistant.storage.documents import slug
 
 NUMBERED = re.compile(r"^(\d{1,2}\.\d{1,3})\s+(.*)$", re.DOTALL)
 MIN_WORDS = 5

@@ -23,10 +23,10 @@ from urllib.parse import urldefrag, urlparse
 from lxml import etree
 from lxml import html as lxml_html
 
-from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import clean_text
 from assistant.models import Document, LegalStatus, PassageKind
+from assistant.storage.documents import slug
 
 MIN_WORDS = 8
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult
 from assistant.models import Document, LegalStatus
+from assistant.storage.documents import slug
 
 PREFIX = {"section": "s.", "regulation": "reg ", "article": "art ", "rule": "rule "}
 

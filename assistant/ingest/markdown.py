@@ -15,12 +15,15 @@ from urllib.parse import urlparse
 
 import yaml
 
-from assistant.cases import CaseList
+from assistant.citations.cases import CaseList
+from assistant.citations.kind_rules import Rules, check_kind
+from assistant.citations.provisions import KnownRefs
 from assistant.errors import CorpusError
-from assistant.kind_rules import Rules, check_kind
 from assistant.models import Document, LegalStatus, PassageKind
-from assistant.provisions import KnownRefs
 from assistant.sources import canonical_source, parse_ref
+
+# libyaml's C parser when the wheel has it: the same result as yaml.safe_load, about 15x faster.
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 REQUIRED = ("source", "ref", "title", "status")
 OFFICIAL_DOMAINS = (
@@ -51,7 +54,7 @@ def parse_passage(text: str, doc_id: str) -> Document:
     if not match:
         raise CorpusError(f"{doc_id}: no YAML front matter (the file must start with ---)")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_YAML) or {}
     except yaml.YAMLError as exc:
         raise CorpusError(f"{doc_id}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
@@ -132,7 +135,7 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 
 def check_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:
     """Validate the corpus beyond parsing: refs, urls, duplicates, proposals' dates, and what
-    each kind of passage may say (`assistant.kind_rules`): known refs from corpus/refs.yaml,
+    each kind of passage may say (`assistant.citations.kind_rules`): known refs from corpus/refs.yaml,
     cases from corpus/cases.yaml."""
     documents, problems = _load(corpus_dir)
     try:

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import EMAIL, IngestResult, clean_text, html_to_text, parse_date, remove_emails
 from assistant.models import Document, LegalStatus, PassageKind
+from assistant.storage.documents import slug
 
 STAFF_KEYS = {"pc_metadata", "assurer_email", "assured_by", "contacts"}
 INACTIVE = {"inactive", "defunct", "closed", "deleted"}

@@ -20,11 +20,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.docstore import slug
 from assistant.errors import IngestError
 from assistant.ingest.common import IngestResult, Progress, clean_text
 from assistant.models import Document, LegalStatus, PassageKind
 from assistant.sources import COP, COP_URL, canonical_source
+from assistant.storage.documents import slug
 
 PARA = re.compile(r"^(\d{1,2})\.(\d{1,3})(?:\s+(.*))?$")
 BULLET = re.compile("^([\u2022\u25cf\u25aa\u25e6\u2023\u2219\u00b7\uf0b7\uf0a7\u2013\u2014*-]|o(?= )|\\(cid:\\d+\\))\\s*(.*)$")

@@ -5,9 +5,9 @@ legislation, a Word heading's text) passes through `screen_documents` before it 
 
 1. **Hidden characters** (zero-width, bidi controls, tag characters) are removed.
 2. **Injected instructions**: the record's title and text go through the same screen as a
-   user's message (`assistant.injection`). A record that holds one ("IGNORE
+   user's message (`assistant.screening.injection`). A record that holds one ("IGNORE
    PREVIOUS INSTRUCTIONS...", "SYSTEM: ...") is quarantined with the reason: not stored, not
-   indexed, listed for a council officer, who can release it (`assistant.quarantine`).
+   indexed, listed for a council officer, who can release it (`assistant.storage.quarantine`).
 3. **Links**: a record's link (its "official document") is kept only when it is `https://` on
    a host of the record's own organisation, of the source the deployer ingested, of the
    public sector (gov.uk, nhs.uk, sch.uk), or on the deployer's allow-list for that authority
@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from assistant.injection import drop_hidden, injection_found, sanitize
 from assistant.models import Document
+from assistant.screening.injection import drop_hidden, injection_found, sanitize
 
 PUBLIC_SECTOR = ("gov.uk", "nhs.uk", "sch.uk")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+")
@@ -107,7 +107,7 @@ def screen_documents(
     """Split `documents` into those safe to store (links made safe) and those to quarantine.
 
     `own_hosts` are hosts of the source the deployer chose to ingest (a web site, the
-    directory's address). `released` holds fingerprints (see `assistant.quarantine`) of
+    directory's address). `released` holds fingerprints (see `assistant.storage.quarantine`) of
     records an officer has already cleared; `fingerprint(doc)` computes one.
     """
     out = Screening()

@@ -1,4 +1,4 @@
-"""The routing examples' vectors and trained weights, kept in one file beside the index.
+"""The routing examples' vectors and trained weights, kept in one file beside the ONNX export (the models folder).
 
 Embedding some 1,800 example messages takes a while, so ``send-assistant index`` writes their
 vectors, and the logistic weights trained on them, to ``routing-exemplars.npz``. A server reads

@@ -28,6 +28,9 @@ import yaml
 
 from assistant.models import AnswerStatus, Signpost
 
+# libyaml's C parser when the wheel has it: the same result as yaml.safe_load, about 15x faster.
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = ["DecisionSet", "Example", "Group", "Label", "Service", "data_digest", "load_decisions", "render",
            "service", "services", "signposts"]
 
@@ -149,7 +152,7 @@ def load_decisions() -> dict[str, DecisionSet]:
     for name in _data_files():
         if name in NOT_DECISIONS:
             continue
-        spec = yaml.safe_load(_read(name))
+        spec = yaml.load(_read(name), Loader=_YAML)
         decision = sets.setdefault(spec["classifier"], DecisionSet(spec["classifier"]))
         for key, value in spec.items():
             if key not in ("classifier", "labels"):
@@ -179,7 +182,7 @@ def load_decisions() -> dict[str, DecisionSet]:
 @lru_cache(maxsize=1)
 def services() -> dict[str, Service]:
     """Every service in services.yaml, by key."""
-    spec = yaml.safe_load(_read("services.yaml"))["services"]
+    spec = yaml.load(_read("services.yaml"), Loader=_YAML)["services"]
     fields = ("name", "phone", "hours", "url", "note")
     return {key: Service(key=key, checked=str(value.get("checked", "")),
                          **{f: (str(value[f]) if value.get(f) is not None else None) for f in fields})  # type: ignore[arg-type]

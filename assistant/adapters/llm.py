@@ -150,7 +150,7 @@ class LangChainGenerator:
             )
         else:
             raise ConfigError(f"llm_backend must be 'openai' or 'ollama' to build a writing model, got {settings.llm_backend!r}")
-        return cls(model, label=f"{settings.llm_backend} model {settings.llm_model!r}")
+        return cls(model, label=f"{settings.llm_backend} model {settings.llm_model!r}", prompts_dir=settings.prompts_dir)
 
     def generate(self, question: str, passages: Sequence[Passage], *, persona: Persona,
                  on_text: Callable[[str], None] | None = None) -> tuple[str, list[Chunk]]:

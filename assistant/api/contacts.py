@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assistant.models import Chunk, LegalStatus
 
-DATA_FILE = Path(__file__).parent / "data" / "contacts.json"
+DATA_FILE = Path(__file__).parents[1] / "data" / "contacts.json"
 
 # What a passage is about, from its title or reference: the council's SENDIASS, then its SEN team.
 ROLES = (

@@ -27,9 +27,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.docstore import add_document, document_from_record, record_of, slug
 from assistant.errors import IngestError
 from assistant.models import Document
+from assistant.storage.documents import add_document, document_from_record, record_of, slug
 
 FOLDER = "quarantine"
 RELEASED = "released.jsonl"

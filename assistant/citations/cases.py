@@ -70,7 +70,7 @@ class CaseList:
         """corpus_dir/cases.yaml, or the project's own list when a corpus has none."""
         path = corpus_dir / CASES_FILE
         if not path.is_file():
-            path = Path(__file__).resolve().parent.parent / "corpus" / CASES_FILE
+            path = Path(__file__).resolve().parents[2] / "corpus" / CASES_FILE
         if not path.is_file():
             return cls()
         return cls.from_records(yaml.safe_load(path.read_text(encoding="utf-8")) or [])

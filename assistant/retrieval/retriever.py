@@ -20,8 +20,8 @@ from assistant.models import LegalStatus, Passage, PassageKind
 from assistant.ports import Embedder, SearchIndex
 from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS
+from assistant.tuning import RETRIEVAL
 
-RRF_K = 60
 MAX_PARTS = 3  # sub-questions searched on their own as well
 BASIS_MIN_SIMILARITY = 0.45  # a named law passage joins only when one of its sentences is this near the question
 GLOSSARY = "SEND Assistant glossary"
@@ -167,9 +167,9 @@ class Retriever:
         for rank, (chunk_id, _) in enumerate(dense):
             pos = self.index.position.get(chunk_id)
             if pos is not None:
-                fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank)
+                fused[pos] = fused.get(pos, 0.0) + 1.0 / (RETRIEVAL.rrf_k + rank)
         for rank, pos in enumerate(keyword_order):
-            fused[pos] = fused.get(pos, 0.0) + 0.8 / (RRF_K + rank)
+            fused[pos] = fused.get(pos, 0.0) + RETRIEVAL.keyword_rank_weight / (RETRIEVAL.rrf_k + rank)
 
         direct_hits = self._direct(question, mask)
         top_keyword = float(keyword.max()) if keyword.size else 0.0
@@ -185,19 +185,19 @@ class Retriever:
         for pos in pool:
             chunk = chunks[pos]
             score = (
-                0.35 * fused.get(pos, 0.0) / best_fused
-                + 0.35 * max(dense_score.get(chunk.chunk_id, 0.0), 0.0)
-                + 0.30 * sentence_best.get(pos, 0.0)
+                RETRIEVAL.fused_weight * fused.get(pos, 0.0) / best_fused
+                + RETRIEVAL.dense_weight * max(dense_score.get(chunk.chunk_id, 0.0), 0.0)
+                + RETRIEVAL.sentence_weight * sentence_best.get(pos, 0.0)
             )
             if chunk.source == GLOSSARY and not wants_definition:
-                score -= 0.08
+                score -= RETRIEVAL.glossary_penalty
             if chunk.status is LegalStatus.PROPOSAL and not wants_reform:
-                score -= 0.06
+                score -= RETRIEVAL.proposal_penalty
             if wants_law and chunk.status is LegalStatus.LAW and chunk.kind is not PassageKind.EXPLAINER:
-                score += 0.04
+                score += RETRIEVAL.law_bonus
             if pos in direct_hits:
-                score += 1.0
-            score += 0.05 * min(2, sum(phrase in chunk.title.lower() for phrase in phrases))
+                score += RETRIEVAL.named_ref_bonus
+            score += RETRIEVAL.title_phrase_bonus * min(RETRIEVAL.title_phrase_max, sum(phrase in chunk.title.lower() for phrase in phrases))
             final[pos] = score
         ranked = self._follow_cross_references(sorted(final, key=lambda pos: -final[pos])[:k], mask, k, vector)
         passages = [

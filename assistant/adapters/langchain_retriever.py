@@ -1,6 +1,6 @@
 """Our hybrid retriever as a LangChain retriever, for a council's own chains.
 
-`SendRetriever` wraps `assistant.retrieve.Retriever` (dense + BM25, reference look-ups, only
+`SendRetriever` wraps `assistant.retrieval.retriever.Retriever` (dense + BM25, reference look-ups, only
 national material plus the chosen local authority's) and returns LangChain `Document`s. The
 passage text is the `page_content`; the citation travels in the metadata, so a chain can
 print "SEND Regulations 2014, reg 5(1)" without parsing anything:
@@ -30,7 +30,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.models import Passage
-from assistant.retrieve import Retriever
+from assistant.retrieval.retriever import Retriever
 
 
 def to_document(passage: Passage) -> Document:

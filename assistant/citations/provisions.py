@@ -84,7 +84,7 @@ class KnownRefs:
         """corpus_dir/refs.yaml, or the project's own list when a corpus has none."""
         path = corpus_dir / REFS_FILE
         if not path.is_file():
-            path = Path(__file__).resolve().parent.parent / "corpus" / REFS_FILE
+            path = Path(__file__).resolve().parents[2] / "corpus" / REFS_FILE
         if not path.is_file():
             return cls()
         return cls.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")) or {})

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.folding import any_of, clause_spans, fold
+from assistant.screening.folding import any_of, clause_spans, fold
 
 __all__ = [
     "drop_hidden", "drop_hidden_injection", "fold", "has_hidden", "injection_found", "is_injection",

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.citations.provisions import parse_basis
 from assistant.models import Answer, AnswerStatus, PassageKind, Persona
-from assistant.provisions import parse_basis
 from assistant.sources import covers
 
 EXPECTED_STATUSES: dict[str, set[str]] = {

@@ -31,9 +31,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.cases import CaseList, mentions, relies_on_case_law
+from assistant.citations.cases import CaseList, mentions, relies_on_case_law
+from assistant.citations.provisions import BasisItem, KnownRefs, brackets, cites_basis, parse_basis, refs_in, sources_named
 from assistant.models import Document, PassageKind
-from assistant.provisions import BasisItem, KnownRefs, brackets, cites_basis, parse_basis, refs_in, sources_named
 from assistant.sources import COP, Ref, canonical_source, parse_ref
 from assistant.text import split_sentences
 

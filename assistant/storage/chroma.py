@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.dense import NATIONAL  # Chroma metadata cannot hold None: national passages have local_authority ""
 from assistant.errors import BackendUnavailable
 from assistant.ports import Embedder
+from assistant.retrieval.dense import NATIONAL  # Chroma metadata cannot hold None: national passages have local_authority ""
 
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from assistant.injection import visible
+from assistant.screening.injection import visible
 
 PERSONAL_DATA_NOTICE = (
     "It looks like your message included personal details, such as a name, a number or an "

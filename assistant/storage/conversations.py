@@ -6,7 +6,7 @@ cannot hold) and lone surrogates (which no database can encode) are dropped from
 and id, whatever the caller passes. Rows older than the retention period are purged.
 
 Each conversation's owner is recorded as the SHA-256 hash of its secret token
-(`assistant.ownership`); the token itself is never stored. Deleting means gone: on SQLite,
+(`assistant.storage.ownership`); the token itself is never stored. Deleting means gone: on SQLite,
 `secure_delete` overwrites deleted rows, and the write-ahead log is checkpointed and truncated
 after every delete and purge, so the text is in neither file afterwards.
 
@@ -24,9 +24,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Integer, String, Text, bindparam, create_engine, delete, event, insert, inspect, select
 from sqlalchemy import text as sql
@@ -34,35 +34,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-
-@dataclass(frozen=True)
-class Turn:
-    question: str
-    query: str
-    status: str
-    # Structured facts this turn established (JSON: a nation code, ISO event dates; see
-    # assistant.routing.facts), kept because question and query are stored redacted. Never names.
-    facts: str = ""
-
-
-@dataclass(frozen=True)
-class Feedback:
-    conversation_id: str
-    helpful: bool
-    reasons: str = ""
-    message_text: str | None = None  # kept only when the user agreed
-
-
-class ConversationStore(Protocol):
-    def history(self, conversation_id: str, *, limit: int = 6) -> list[Turn]: ...
-
-    def append(self, conversation_id: str, turn: Turn) -> None: ...
-
-    def delete(self, conversation_id: str) -> bool: ...
-
-    def add_feedback(self, feedback: Feedback) -> str: ...
-
-    def purge(self, *, older_than_days: int) -> int: ...
+from assistant.models import Feedback, Turn
 
 
 class _Base(DeclarativeBase):

@@ -1,0 +1,1 @@
+"""Scoring question sets, and the naive LangChain baseline our retrieval is measured against."""
