@@ -202,3 +202,67 @@ def test_no_corpus_file_claims_to_be_official_text(tmp_path: Path) -> None:
     text = GOOD.replace("---\nsource", "---\nkind: official\nsource", 1)
     with pytest.raises(CorpusError, match="official"):
         parse_passage(text, "x")
+
+
+# --- issue 17: one bad passage per rule, through the same check CI runs ------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "message"),
+    [
+        ("The parent has the right to appeal to the SEND Tribunal.", "states a duty, a right or a time limit without citing its basis"),
+        ("The council has to reply within 15 days.", "states a duty, a right or a time limit without citing its basis"),
+        ("The review meeting takes place no later than 12 months after the plan was issued.",
+         "states a duty, a right or a time limit without citing its basis"),
+    ],
+)
+def test_an_explainer_right_or_time_limit_without_a_basis_fails(tmp_path: Path, sentence: str, message: str) -> None:
+    assert message in _problems(tmp_path, EXPLAINER.rstrip("\n") + " " + sentence + "\n")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kumar v London Borough of Hillingdon decided who may come to mediation.",  # a listed case by its parties alone
+        "Case law says the provision must be specific.",
+    ],
+)
+def test_a_summary_naming_a_case_without_its_citation_fails(tmp_path: Path, sentence: str) -> None:
+    assert "a summary cites or relies on case law" in _problems(tmp_path, GOOD.rstrip("\n") + " " + sentence + "\n")
+
+
+def test_a_listed_case_under_another_cases_citation_fails(tmp_path: Path) -> None:
+    """[2021] EWHC 1348 (Admin) is on the list, but it is BA v Nottinghamshire, not Kumar."""
+    text = EXPLAINER.rstrip("\n") + " Kumar v London Borough of Hillingdon [2021] EWHC 1348 (Admin) is about mediation.\n"
+    assert "names a case that is not on corpus/cases.yaml: 'Kumar v London Borough of Hillingdon [2021] EWHC 1348 (Admin)'" in _problems(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a summary naming a third party", GOOD.rstrip("\n") + " IPSEA says the duty is absolute.\n"),
+        ("a summary citing a case", GOOD.rstrip("\n") + " The court agreed in Kumar v London Borough of Hillingdon [2020] EWHC 3326 (Admin).\n"),
+        ("a summary giving advice", GOOD.rstrip("\n") + " You should ask for it in writing.\n"),
+        ("an explainer duty without a basis", EXPLAINER.replace(" (Children and Families Act 2014, s.42(2))", "")),
+        ("an unknown ref", GOOD.replace('"s.42(2)"', '"s.142"')),
+        ("an unlisted case", EXPLAINER.rstrip("\n") + " Smith v Jonesshire County Council [2019] EWHC 1 (Admin) agrees.\n"),
+        ("a wrong citation for a listed case", EXPLAINER.rstrip("\n") + " Kumar v London Borough of Hillingdon [2020] EWHC 3362 (Admin) agrees.\n"),
+    ],
+)
+def test_the_corpus_check_command_fails_on_each_bad_passage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, text: str
+) -> None:
+    """`send-assistant corpus check` (what CI runs) exits 1 and prints the problem; the clean pair passes."""
+    from assistant.cli import main
+    from assistant.config import get_settings
+
+    clean = write_corpus(tmp_path / "clean", {"s.md": GOOD, "e.md": EXPLAINER})
+    monkeypatch.setenv("SEND_ASSISTANT_CORPUS_DIR", str(clean))
+    assert main(["corpus", "check"]) == 0, capsys.readouterr().out
+    capsys.readouterr()
+    bad = write_corpus(tmp_path / "bad", {"s.md": GOOD, "e.md": EXPLAINER, "bad.md": text})
+    monkeypatch.setenv("SEND_ASSISTANT_CORPUS_DIR", str(bad))
+    get_settings.cache_clear()
+    assert main(["corpus", "check"]) == 1, name
+    out = capsys.readouterr().out
+    assert "PROBLEM" in out and "bad" in out, out
