@@ -274,15 +274,23 @@ class OnnxEmbedder(_RecentVectors):
         self._init_cache(cache_size)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        parts = []
+        # Stripped, as sentence-transformers strips each text before tokenising it. Tokenised once,
+        # padded to the longest; then run shortest first in batches cut to their own longest text,
+        # so a batch carries almost no padding (the vectors are the same, as padding is masked out).
+        encoded = self._tokenizer.encode_batch([t.strip() for t in texts])
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        lengths = mask.sum(axis=1)
+        order = np.argsort(lengths, kind="stable")
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(texts), self._batch_size):
-            # stripped, as sentence-transformers strips each text before tokenising it
-            encoded = self._tokenizer.encode_batch([t.strip() for t in texts[start : start + self._batch_size]])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-            weights = mask[..., None].astype(np.float32)
+            rows = order[start : start + self._batch_size]
+            width = max(int(lengths[rows].max()), 1)
+            batch_mask = mask[rows, :width]
+            feeds = {"input_ids": ids[rows, :width], "attention_mask": batch_mask, "token_type_ids": types[rows, :width]}
+            hidden = self._session.run(None, feeds)[0]
+            weights = batch_mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            parts.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        return np.concatenate(parts).astype(np.float32, copy=False)
+            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return out

@@ -173,7 +173,7 @@ def _embed_missing(
     matrix = np.zeros((len(texts), 0), dtype=np.float32)
     missing = [row for row, text in enumerate(texts) if text not in reuse]
     missing.sort(key=lambda row: len(texts[row]))
-    batch = 256
+    batch = 1024  # the embedder orders each batch by token length: larger batches pad less
     for start in range(0, len(missing), batch):
         chunk_rows = missing[start : start + batch]
         embedded = embedder.embed([texts[row] for row in chunk_rows])
