@@ -13,8 +13,7 @@ import json
 
 import pytest
 
-from assistant.evaluation.scoring import run_rows
-from assistant.evaluation.scoring import load_questions, summarise
+from assistant.evaluation.scoring import load_questions, run_rows, summarise
 
 from conftest import PROJECT
 

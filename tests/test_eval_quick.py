@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluation.scoring import run_rows
-from assistant.evaluation.scoring import load_questions, summarise
+from assistant.evaluation.scoring import load_questions, run_rows, summarise
 
 from conftest import PROJECT, SHARED
 

@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.evaluation.scoring import run_rows
-from assistant.evaluation.scoring import load_questions, routing_summary
+from assistant.evaluation.scoring import load_questions, routing_summary, run_rows
 
 from conftest import PROJECT
 

@@ -28,8 +28,7 @@ from assistant.answer.composer import GroundedComposer, Question
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
 from assistant.errors import BackendUnavailable
-from assistant.models import Turn
-from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, Persona, Signpost
+from assistant.models import Answer, AnswerStatus, Chunk, Citation, LegalStatus, Passage, Persona, Signpost, Turn
 from assistant.ports import ConversationStore
 from assistant.retrieval.retriever import MAX_PARTS, Retriever, split_parts
 from assistant.routing.facts import Facts

@@ -46,8 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from assistant.api import access
 from assistant.api.deps import ServicesDep
 from assistant.api.schemas import MAX_MESSAGE_CHARS, MESSAGE_SCHEMA, OpenAIErrorOut, has_text
-from assistant.models import Turn
-from assistant.models import Answer, AnswerStatus, PassageKind, Persona
+from assistant.models import Answer, AnswerStatus, PassageKind, Persona, Turn
 from assistant.services import Services
 from assistant.sources import format_citation
 from assistant.storage.ownership import MAX_TOKEN_CHARS, Grant, holds, start
