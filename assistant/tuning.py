@@ -15,6 +15,10 @@ class BankTuning:
     # A message's score against a bank entry is the cosine similarity of its nearest way of
     # asking, plus `word_weight` times the share of the message's content words the entry uses.
     word_weight: float = 0.15
+    # Plus `form_weight` times (agreement of form - 0.5): an entry whose own question asks in the
+    # message's form (yes or no, how long, who...) gains half of it, one in another form loses
+    # half (`assistant/answer/asks.py`). Calibrated on the bank's ways of asking, leave-one-out.
+    form_weight: float = 0.04
     # Share of the score taken by the entry's own vector (title and explanation) rather than its
     # nearest way of asking: alone, the entry vector picks the right entry more often (leave-one-out).
     entry_weight: float = 0.5

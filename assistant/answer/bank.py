@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.asks import Form, agreement, ask_of
 from assistant.keyword import stem
 from assistant.models import Chunk, PassageKind
 from assistant.ports import SearchIndex
@@ -65,6 +66,8 @@ class AnswerBank:
         vectors = index.question_vectors
         self._vectors = vectors[self._rows] if vectors is not None and len(self._rows) else np.zeros((0, 1), dtype=np.float32)
         self._words = {pos: _stems(" ".join([index.chunks[pos].title, *index.chunks[pos].questions])) for pos in self.entries}
+        # The form of each entry's own question (its title): what its direct answer answers.
+        self._forms = {pos: ask_of(index.chunks[pos].title) for pos in self.entries}
         self._by_ref: dict[str, list[int]] = {}
         for pos, chunk in enumerate(index.chunks):
             if chunk.kind is not PassageKind.EXPLAINER:
@@ -74,7 +77,8 @@ class AnswerBank:
         return len(self.entries)
 
     def scores(self, question: str, vector: np.ndarray, mask: np.ndarray) -> dict[int, float]:
-        """Each bank entry's match score: its nearest way of asking, plus a little for shared words."""
+        """Each bank entry's match score: its nearest way of asking, plus a little for shared words
+        and a little for asking in the same form (a yes-or-no question, a time, a name...)."""
         if not len(self._rows):
             return {}
         similarities = self._vectors @ vector
@@ -89,6 +93,10 @@ class AnswerBank:
         if asked:
             for pos in best:
                 best[pos] += BANK.word_weight * len(asked & self._words[pos]) / len(asked)
+        form = ask_of(question)
+        if form is not Form.NONE and BANK.form_weight:
+            for pos in best:
+                best[pos] += BANK.form_weight * (agreement(form, self._forms[pos]) - 0.5)
         return best
 
     def match(
