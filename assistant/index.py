@@ -99,6 +99,12 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
     )
 
 
+def bank_texts(record: dict[str, Any]) -> list[str]:
+    """An answer-bank entry's own question (its title) and its direct answer, each embedded on its
+    own: the bank matches a message against them as well as against the ways of asking."""
+    return [record["title"], record["answer"]] if record.get("answer") else []
+
+
 def embedding_text(record: dict[str, Any]) -> str:
     """The text a chunk's own vector is made from: its title, then its text."""
     return f"{record['title']}. {record['text']}"
@@ -111,6 +117,7 @@ class _Vectors:
     chunk: np.ndarray
     questions: np.ndarray
     sentences: np.ndarray
+    bank: np.ndarray | None = None  # an answer-bank entry's title and answer (`bank_texts`); None: not made yet
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -140,12 +147,15 @@ def _load_previous(build: Path | None, model: str) -> dict[str, tuple[str, list[
         records = _read_records(build)
         with np.load(build / "vectors.npz") as npz:
             arrays = {name: npz[name] for name in ("chunk", "question", "sentence", "question_chunk", "sentence_chunk")}
+            if "bank" in npz.files:
+                arrays.update(bank=npz["bank"], bank_chunk=npz["bank_chunk"])
     except UNREADABLE:
         return {}  # an unreadable old build only costs re-embedding
     previous: dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]] = {}
     q_owner, s_owner = arrays["question_chunk"], arrays["sentence_chunk"]
     for i, record in enumerate(records):
-        vectors = _Vectors(arrays["chunk"][i], arrays["question"][q_owner == i], arrays["sentence"][s_owner == i])
+        bank = arrays["bank"][arrays["bank_chunk"] == i] if "bank" in arrays else None
+        vectors = _Vectors(arrays["chunk"][i], arrays["question"][q_owner == i], arrays["sentence"][s_owner == i], bank)
         entry = previous.setdefault(record["doc_id"], (record["doc_hash"], [], []))
         entry[1].append(record)
         entry[2].append(vectors)
@@ -189,6 +199,7 @@ def build_index(
 
     todo = [i for i, v in enumerate(vectors) if v is None]
     summary.texts_embedded = _embed_missing(records, vectors, todo, embedder, progress, known=lambda: _known_vectors(previous))
+    summary.texts_embedded += _embed_bank(records, vectors, embedder)  # type: ignore[arg-type]
     summary.embedded = len(todo)
     summary.chunks = len(records)
 
@@ -235,7 +246,7 @@ def _embed_missing(
     spans: list[tuple[int, int, list[int]]] = []  # (record index, number of questions, rows of its texts)
     for i in todo:
         record = records[i]
-        texts = [embedding_text(record), *record["questions"], *record["sentences"]]
+        texts = [embedding_text(record), *record["questions"], *record["sentences"], *bank_texts(record)]
         spans.append((i, len(record["questions"]), [rows.setdefault(t, len(rows)) for t in texts]))
     if not spans:
         return 0
@@ -259,8 +270,23 @@ def _embed_missing(
                 matrix = np.zeros((len(texts), len(reuse[text])), dtype=np.float32)
             matrix[row] = reuse[text]
     for i, n_questions, own in spans:
-        vectors[i] = _Vectors(matrix[own[0]], matrix[own[1 : 1 + n_questions]], matrix[own[1 + n_questions :]])
+        n_bank = len(bank_texts(records[i]))
+        end = len(own) - n_bank
+        vectors[i] = _Vectors(matrix[own[0]], matrix[own[1 : 1 + n_questions]], matrix[own[1 + n_questions : end]], matrix[own[end:]])
     return len(missing)
+
+
+def _embed_bank(records: list[dict[str, Any]], vectors: list[_Vectors], embedder: Embedder) -> int:
+    """Title and answer vectors for bank entries carried over from a build made before they were kept."""
+    todo = [i for i, v in enumerate(vectors) if v.bank is None and bank_texts(records[i])]
+    if not todo:
+        return 0
+    texts = [t for i in todo for t in bank_texts(records[i])]
+    matrix = embedder.embed(texts)
+    for n, i in enumerate(todo):
+        v = vectors[i]
+        vectors[i] = _Vectors(v.chunk, v.questions, v.sentences, matrix[2 * n : 2 * n + 2])
+    return len(texts)
 
 
 def _known_vectors(previous: dict[str, tuple[str, list[dict[str, Any]], list[_Vectors]]]) -> dict[str, np.ndarray]:
@@ -272,6 +298,8 @@ def _known_vectors(previous: dict[str, tuple[str, list[dict[str, Any]], list[_Ve
             known[embedding_text(record)] = v.chunk
             known.update(zip(record["questions"], v.questions, strict=True))
             known.update(zip(record["sentences"], v.sentences, strict=True))
+            if v.bank is not None:
+                known.update(zip(bank_texts(record), v.bank, strict=True))
     return known
 
 
@@ -293,6 +321,9 @@ def _write_build(
     question_m = np.concatenate(q_parts) if q_parts else np.zeros((0, dim), np.float32)
     sentence_m = np.concatenate(s_parts) if s_parts else np.zeros((0, dim), np.float32)
     question_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(q_parts)] or [np.zeros(0)])
+    b_parts = [v.bank if v.bank is not None else np.zeros((0, dim), np.float32) for v in vectors]
+    bank_m = np.concatenate(b_parts) if b_parts else np.zeros((0, dim), np.float32)
+    bank_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(b_parts)] or [np.zeros(0)])
     sentence_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(s_parts)] or [np.zeros(0)])
     np.savez(
         build / "vectors.npz",
@@ -301,6 +332,8 @@ def _write_build(
         sentence=sentence_m.astype(np.float32),
         question_chunk=question_chunk.astype(np.int32),
         sentence_chunk=sentence_chunk.astype(np.int32),
+        bank=bank_m.astype(np.float32),
+        bank_chunk=bank_chunk.astype(np.int32),
     )
     keyword_dir = build / "bm25"
     keyword_dir.mkdir()
@@ -407,6 +440,9 @@ class LoadedIndex:
     question_vectors: np.ndarray | None = None
     chunk_vectors: np.ndarray | None = None  # each chunk's own vector (title and text), row = chunk number
     question_chunk: np.ndarray | None = None
+    # Each answer-bank entry's title and answer vectors (two rows an entry), and the entry of each row.
+    bank_vectors: np.ndarray | None = None
+    bank_chunk: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
@@ -458,6 +494,8 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
             embedded = manifest.get("embedded_store", (build / EMBEDDED_STORE).is_dir())  # older manifests lack the flag
             question_vectors = npz["question"]
             chunk_vectors = npz["chunk"]
+            bank_vectors = npz["bank"] if "bank" in npz.files else None
+            bank_chunk = npz["bank_chunk"] if "bank" in npz.files else None
             dense = _vector_search(npz["chunk"], question_vectors, question_chunk, records) if embedded else None
         keyword = KeywordIndex.load(build / "bm25")
     except UNREADABLE as exc:
@@ -481,6 +519,8 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         question_vectors=question_vectors,
         chunk_vectors=chunk_vectors,
         question_chunk=question_chunk,
+        bank_vectors=bank_vectors,
+        bank_chunk=bank_chunk,
     )
 
 

@@ -63,6 +63,15 @@ class AnswerBank:
         self._entry_vectors = (
             {pos: chunk_vectors[pos] for pos in self.entries} if chunk_vectors is not None and len(chunk_vectors) >= len(index.chunks) else {}
         )
+        # Each entry's own question (its title) and its direct answer, when the build holds them.
+        self._title_vectors: dict[int, np.ndarray] = {}
+        self._answer_vectors: dict[int, np.ndarray] = {}
+        bank_vectors, bank_chunk = getattr(index, "bank_vectors", None), getattr(index, "bank_chunk", None)
+        if bank_vectors is not None and bank_chunk is not None and len(bank_chunk):
+            for pos in self.entries:
+                rows = np.flatnonzero(bank_chunk == pos)
+                if len(rows) == 2:
+                    self._title_vectors[pos], self._answer_vectors[pos] = bank_vectors[rows[0]], bank_vectors[rows[1]]
         vectors = index.question_vectors
         self._vectors = vectors[self._rows] if vectors is not None and len(self._rows) else np.zeros((0, 1), dtype=np.float32)
         self._words = {pos: _stems(" ".join([index.chunks[pos].title, *index.chunks[pos].questions])) for pos in self.entries}
@@ -72,6 +81,13 @@ class AnswerBank:
         for pos, chunk in enumerate(index.chunks):
             if chunk.kind is not PassageKind.EXPLAINER:
                 self._by_ref.setdefault(canonical_source(chunk.source), []).append(pos)
+
+    @property
+    def _cuts(self) -> tuple[float, float, float]:
+        """(threshold, sure, suggest) for the scoring this index allows."""
+        if self._title_vectors:
+            return BANK.threshold, BANK.sure, BANK.suggest
+        return BANK.threshold_old, BANK.sure_old, BANK.suggest_old
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -86,13 +102,22 @@ class AnswerBank:
         for owner, similarity in zip(self._row_owner.tolist(), similarities.tolist(), strict=True):
             if mask[owner] and similarity > best.get(owner, -1.0):
                 best[owner] = similarity
-        if self._entry_vectors:
+        if self._entry_vectors and self._title_vectors:
+            for pos in best:
+                best[pos] = (
+                    BANK.question_weight * best[pos]
+                    + BANK.body_weight * float(self._entry_vectors[pos] @ vector)
+                    + BANK.title_weight * float(self._title_vectors[pos] @ vector)
+                    + BANK.answer_weight * float(self._answer_vectors[pos] @ vector)
+                )
+        elif self._entry_vectors:
             for pos in best:
                 best[pos] = (1 - BANK.entry_weight) * best[pos] + BANK.entry_weight * float(self._entry_vectors[pos] @ vector)
         asked = _stems(question)
+        word_weight = BANK.word_weight if self._title_vectors else BANK.word_weight_old
         if asked:
             for pos in best:
-                best[pos] += BANK.word_weight * len(asked & self._words[pos]) / len(asked)
+                best[pos] += word_weight * len(asked & self._words[pos]) / len(asked)
         form = ask_of(question)
         if form is not Form.NONE and BANK.form_weight:
             for pos in best:
@@ -111,9 +136,10 @@ class AnswerBank:
         if not ranked:
             return None
         (pos, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
-        if score < BANK.threshold:
+        threshold, sure, _ = self._cuts
+        if score < threshold:
             return None
-        if score < BANK.sure and not self.agrees(self.index.chunks[pos], retrieved):
+        if score < sure and not self.agrees(self.index.chunks[pos], retrieved):
             return None
         return BankMatch(self.index.chunks[pos], pos, score, runner_up)
 
@@ -133,7 +159,7 @@ class AnswerBank:
     def nearest_titles(self, question: str, vector: np.ndarray, mask: np.ndarray, n: int = 3) -> list[str]:
         """Titles of the entries nearest a question no entry answers: what we can answer instead."""
         ranked = sorted(self.scores(question, vector, mask).items(), key=lambda item: -item[1])
-        return [self.index.chunks[pos].title for pos, score in ranked[:n] if score >= BANK.suggest]
+        return [self.index.chunks[pos].title for pos, score in ranked[:n] if score >= self._cuts[2]]
 
     def basis_passages(self, entry: Chunk, vector: np.ndarray, mask: np.ndarray, *, limit: int) -> list[BasisPassage]:
         """The summaries (or official texts, which come first) of the provisions an entry rests on,
