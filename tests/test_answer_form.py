@@ -154,3 +154,18 @@ def test_the_bank_matches_a_question_to_each_entry_own_question_and_answer() -> 
     )
     found = AnswerBank(index).match("ehc needs assessment request", _unit(1, 0.1), np.ones(2, dtype=bool))
     assert found is not None and found.entry.chunk_id == CAN.chunk_id
+
+
+@pytest.mark.parametrize(("answer", "first"), [
+    ("Yes. You can ask the council yourself.", "Yes — you can ask the council yourself."),
+    ("No. The plan stays in place while you appeal.", "No — the plan stays in place while you appeal."),
+    ("Not automatically. The council decides after an assessment.", "Not automatically — the council decides after an assessment."),
+    ("No. SENDIASS can help for free.", "No — SENDIASS can help for free."),
+    ("6 weeks from the day the council gets the request.", "6 weeks from the day the council gets the request."),
+    ("Yes, if you move within England.", "Yes, if you move within England."),
+])
+def test_a_bare_reply_is_one_sentence_with_its_substance(answer: str, first: str) -> None:
+    from assistant.answer.bank import first_sentence
+    from assistant.answer.composer import reply_first
+
+    assert first_sentence(reply_first(answer)) == first
