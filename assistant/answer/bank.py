@@ -72,6 +72,15 @@ class AnswerBank:
                 rows = np.flatnonzero(bank_chunk == pos)
                 if len(rows) == 2:
                     self._title_vectors[pos], self._answer_vectors[pos] = bank_vectors[rows[0]], bank_vectors[rows[1]]
+        # The body, title and answer vectors side by side, so one product scores them all.
+        owned = [pos for pos in self.entries if pos in self._title_vectors and pos in self._entry_vectors]
+        self._own_row = {pos: i for i, pos in enumerate(owned)}
+        self._own_vectors = (
+            np.stack([np.stack([self._entry_vectors[p], self._title_vectors[p], self._answer_vectors[p]]) for p in owned])
+            if owned else np.zeros((0, 3, 1), dtype=np.float32)
+        )
+        if len(owned) != len(self.entries):  # an entry without them: score every entry the old way
+            self._title_vectors, self._answer_vectors = {}, {}
         vectors = index.question_vectors
         self._vectors = vectors[self._rows] if vectors is not None and len(self._rows) else np.zeros((0, 1), dtype=np.float32)
         self._words = {pos: _stems(" ".join([index.chunks[pos].title, *index.chunks[pos].questions])) for pos in self.entries}
@@ -103,13 +112,11 @@ class AnswerBank:
             if mask[owner] and similarity > best.get(owner, -1.0):
                 best[owner] = similarity
         if self._entry_vectors and self._title_vectors:
+            own = self._own_vectors @ vector  # body, title and answer similarity, one row an entry
             for pos in best:
-                best[pos] = (
-                    BANK.question_weight * best[pos]
-                    + BANK.body_weight * float(self._entry_vectors[pos] @ vector)
-                    + BANK.title_weight * float(self._title_vectors[pos] @ vector)
-                    + BANK.answer_weight * float(self._answer_vectors[pos] @ vector)
-                )
+                body, title, answer = own[self._own_row[pos]]
+                best[pos] = (BANK.question_weight * best[pos] + BANK.body_weight * float(body)
+                             + BANK.title_weight * float(title) + BANK.answer_weight * float(answer))
         elif self._entry_vectors:
             for pos in best:
                 best[pos] = (1 - BANK.entry_weight) * best[pos] + BANK.entry_weight * float(self._entry_vectors[pos] @ vector)
