@@ -161,6 +161,8 @@ def test_the_bank_matches_a_question_to_each_entry_own_question_and_answer() -> 
     ("No. The plan stays in place while you appeal.", "No — the plan stays in place while you appeal."),
     ("Not automatically. The council decides after an assessment.", "Not automatically — the council decides after an assessment."),
     ("No. SENDIASS can help for free.", "No — SENDIASS can help for free."),
+    ("No. Schools must use their best endeavours.", "No — schools must use their best endeavours."),
+    ("No. Disabled Students' Allowance helps instead.", "No — Disabled Students' Allowance helps instead."),
     ("6 weeks from the day the council gets the request.", "6 weeks from the day the council gets the request."),
     ("Yes, if you move within England.", "Yes, if you move within England."),
 ])

@@ -171,18 +171,17 @@ class GroundedComposer:
 
 
 _SHORT_REPLY = re.compile(r"^((?:\S+\s?){1,3}?)\.\s+(\S+)(.*)$", re.DOTALL)
-_COMMON_START = frozenset(
-    "the a an you your it its this that they their there if only as in at for from but and when while because "
-    "each every some most both either neither no not usually often he she his her we our".split()
-)
 
 
 def reply_first(answer: str) -> str:
     """An answer that opens with a bare reply ("Yes.", "No.", "Not automatically.") says it in
     one sentence with what follows, so its first sentence is both the reply and its substance.
+    The next word keeps its capital when it is an acronym or starts a name ("Disabled Students'").
 
     >>> reply_first("Yes. You can ask the council yourself.")
     'Yes — you can ask the council yourself.'
+    >>> reply_first("No. Schools must use their best endeavours.")
+    'No — schools must use their best endeavours.'
     >>> reply_first("No. Disabled Students' Allowance helps instead.")
     "No — Disabled Students' Allowance helps instead."
     >>> reply_first("6 weeks from the request.")
@@ -192,7 +191,8 @@ def reply_first(answer: str) -> str:
     if not match:
         return answer
     reply, word, rest = match.groups()
-    if word.lower() in _COMMON_START and not word[1:2].isupper():
+    following = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    if not word[1:2].isupper() and not following[:1].isupper():
         word = word[0].lower() + word[1:]
     return f"{reply.strip()} — {word}{rest}"
 
