@@ -106,13 +106,13 @@ def test_parent_answer_leads_with_the_answer_then_next_steps_then_the_law() -> N
     composed = GroundedComposer(_index()).compose(_question("can I ask for an assessment myself", _unit(1, 0.06)), _passages(_index()))
     assert composed is not None and composed.engine == "answer_bank"
     text = composed.spoken.text
-    assert text.startswith("Yes.")
+    assert text.startswith("Yes — you can ask the council yourself")  # the reply and its substance, one sentence
     assert text.index("### What you can do next") < text.index("### The law behind this")
     before_law = text.split("### The law behind this")[0]
     assert not has_bare_ref(before_law), before_law
     law_lines = [line for line in text.splitlines() if line.startswith("- ")]
     assert law_lines and all(re.search(r"\[\d+\]$", line) for line in law_lines)
-    assert composed.spoken.lead.startswith("Yes.") and composed.spoken.next_steps
+    assert composed.spoken.lead.startswith("Yes —") and composed.spoken.next_steps
 
 
 def test_basis_sentences_that_repeat_one_already_shown_are_skipped() -> None:

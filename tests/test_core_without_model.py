@@ -69,7 +69,7 @@ def test_the_answer_bank_matches_question_to_question(index: MemoryIndex, fake: 
     vector = fake.embed(["can a parent request an EHC needs assessment"])[0]
     composed = composer.compose(Question("can a parent request an EHC needs assessment", vector, Persona.PARENT, index.mask(None)), [])
     assert composed is not None and composed.engine == "answer_bank"
-    assert composed.spoken.lead.startswith("Yes.")
+    assert composed.spoken.lead.startswith("Yes — you can ask")
 
 
 @dataclass(frozen=True)

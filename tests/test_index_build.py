@@ -79,3 +79,38 @@ def test_refresh_prepares_serving_once_and_loads_no_model_when_nothing_changed(t
     monkeypatch.setattr("assistant.indexing.make_embedder", lambda s: loads.append("model") or FakeEmbedder())
     again = refresh(settings)
     assert again.up_to_date and again.made == [] and loads == []
+
+
+BANK_ENTRY = (
+    "---\nkind: explainer\nsource: SEND Assistant answers\nref: requesting-assessment/can-a-parent-ask\n"
+    "title: \"Can a parent ask for an EHC needs assessment?\"\nstatus: law\n"
+    "questions:\n  - \"can i ask for an ehcp myself\"\n"
+    "answer: \"Yes. You can ask the council yourself.\"\n"
+    "next_steps:\n  - \"Write to the council.\"\n"
+    "basis:\n  - \"Children and Families Act 2014, s.36(1)\"\n---\n"
+    "A parent can ask the local authority for an assessment (Children and Families Act 2014, s.36(1)).\n"
+)
+
+
+def test_an_answer_bank_entry_keeps_its_own_question_and_its_answer_as_vectors(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    (corpus / "answers").mkdir(exist_ok=True)
+    (corpus / "answers" / "can-a-parent-ask.md").write_text(BANK_ENTRY)
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
+    embedder = FakeEmbedder()
+    run_index(settings, embedder)
+    index = load_index(settings.index_dir, store_factory(settings, embedder))
+    assert index.bank_vectors is not None and index.bank_chunk is not None
+    pos = next(i for i, c in enumerate(index.chunks) if c.answer)
+    rows = index.bank_vectors[index.bank_chunk == pos]
+    title, answer = embedder.embed(["Can a parent ask for an EHC needs assessment?", "Yes. You can ask the council yourself."])
+    assert len(rows) == 2 and np.allclose(rows[0], title) and np.allclose(rows[1], answer)
+    assert len(index.bank_chunk) == 2, "only bank entries have them"
+    # a rebuild with nothing changed carries them over without embedding again
+    again = FakeEmbedder()
+    (corpus / "local/demo/service-1.md").write_text((corpus / "local/demo/service-1.md").read_text().replace("Saturday", "Sunday"))
+    run_index(settings, again)
+    asked = [t for call in again.calls for t in call]
+    assert "Can a parent ask for an EHC needs assessment?" not in asked
+    index = load_index(settings.index_dir, store_factory(settings, again))
+    assert index.bank_vectors is not None and len(index.bank_vectors) == 2

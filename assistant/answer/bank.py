@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.asks import Form, agreement, ask_of
 from assistant.models import Chunk, PassageKind
 from assistant.ports import SearchIndex
 from assistant.retrieval.keyword import stem
@@ -62,19 +63,47 @@ class AnswerBank:
         self._entry_vectors = (
             {pos: chunk_vectors[pos] for pos in self.entries} if chunk_vectors is not None and len(chunk_vectors) >= len(index.chunks) else {}
         )
+        # Each entry's own question (its title) and its direct answer, when the build holds them.
+        self._title_vectors: dict[int, np.ndarray] = {}
+        self._answer_vectors: dict[int, np.ndarray] = {}
+        bank_vectors, bank_chunk = getattr(index, "bank_vectors", None), getattr(index, "bank_chunk", None)
+        if bank_vectors is not None and bank_chunk is not None and len(bank_chunk):
+            for pos in self.entries:
+                rows = np.flatnonzero(bank_chunk == pos)
+                if len(rows) == 2:
+                    self._title_vectors[pos], self._answer_vectors[pos] = bank_vectors[rows[0]], bank_vectors[rows[1]]
+        # The body, title and answer vectors side by side, so one product scores them all.
+        owned = [pos for pos in self.entries if pos in self._title_vectors and pos in self._entry_vectors]
+        self._own_row = {pos: i for i, pos in enumerate(owned)}
+        self._own_vectors = (
+            np.stack([np.stack([self._entry_vectors[p], self._title_vectors[p], self._answer_vectors[p]]) for p in owned])
+            if owned else np.zeros((0, 3, 1), dtype=np.float32)
+        )
+        if len(owned) != len(self.entries):  # an entry without them: score every entry the old way
+            self._title_vectors, self._answer_vectors = {}, {}
         vectors = index.question_vectors
         self._vectors = vectors[self._rows] if vectors is not None and len(self._rows) else np.zeros((0, 1), dtype=np.float32)
         self._words = {pos: _stems(" ".join([index.chunks[pos].title, *index.chunks[pos].questions])) for pos in self.entries}
+        # The form of each entry's own question (its title): what its direct answer answers.
+        self._forms = {pos: ask_of(index.chunks[pos].title) for pos in self.entries}
         self._by_ref: dict[str, list[int]] = {}
         for pos, chunk in enumerate(index.chunks):
             if chunk.kind is not PassageKind.EXPLAINER:
                 self._by_ref.setdefault(canonical_source(chunk.source), []).append(pos)
 
+    @property
+    def _cuts(self) -> tuple[float, float, float]:
+        """(threshold, sure, suggest) for the scoring this index allows."""
+        if self._title_vectors:
+            return BANK.threshold, BANK.sure, BANK.suggest
+        return BANK.threshold_old, BANK.sure_old, BANK.suggest_old
+
     def __len__(self) -> int:
         return len(self.entries)
 
     def scores(self, question: str, vector: np.ndarray, mask: np.ndarray) -> dict[int, float]:
-        """Each bank entry's match score: its nearest way of asking, plus a little for shared words."""
+        """Each bank entry's match score: its nearest way of asking, plus a little for shared words
+        and a little for asking in the same form (a yes-or-no question, a time, a name...)."""
         if not len(self._rows):
             return {}
         similarities = self._vectors @ vector
@@ -82,13 +111,24 @@ class AnswerBank:
         for owner, similarity in zip(self._row_owner.tolist(), similarities.tolist(), strict=True):
             if mask[owner] and similarity > best.get(owner, -1.0):
                 best[owner] = similarity
-        if self._entry_vectors:
+        if self._entry_vectors and self._title_vectors:
+            own = self._own_vectors @ vector  # body, title and answer similarity, one row an entry
+            for pos in best:
+                body, title, answer = own[self._own_row[pos]]
+                best[pos] = (BANK.question_weight * best[pos] + BANK.body_weight * float(body)
+                             + BANK.title_weight * float(title) + BANK.answer_weight * float(answer))
+        elif self._entry_vectors:
             for pos in best:
                 best[pos] = (1 - BANK.entry_weight) * best[pos] + BANK.entry_weight * float(self._entry_vectors[pos] @ vector)
         asked = _stems(question)
+        word_weight = BANK.word_weight if self._title_vectors else BANK.word_weight_old
         if asked:
             for pos in best:
-                best[pos] += BANK.word_weight * len(asked & self._words[pos]) / len(asked)
+                best[pos] += word_weight * len(asked & self._words[pos]) / len(asked)
+        form = ask_of(question)
+        if form is not Form.NONE and BANK.form_weight:
+            for pos in best:
+                best[pos] += BANK.form_weight * (agreement(form, self._forms[pos]) - 0.5)
         return best
 
     def match(
@@ -103,9 +143,10 @@ class AnswerBank:
         if not ranked:
             return None
         (pos, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
-        if score < BANK.threshold:
+        threshold, sure, _ = self._cuts
+        if score < threshold:
             return None
-        if score < BANK.sure and not self.agrees(self.index.chunks[pos], retrieved):
+        if score < sure and not self.agrees(self.index.chunks[pos], retrieved):
             return None
         return BankMatch(self.index.chunks[pos], pos, score, runner_up)
 
@@ -125,7 +166,7 @@ class AnswerBank:
     def nearest_titles(self, question: str, vector: np.ndarray, mask: np.ndarray, n: int = 3) -> list[str]:
         """Titles of the entries nearest a question no entry answers: what we can answer instead."""
         ranked = sorted(self.scores(question, vector, mask).items(), key=lambda item: -item[1])
-        return [self.index.chunks[pos].title for pos, score in ranked[:n] if score >= BANK.suggest]
+        return [self.index.chunks[pos].title for pos, score in ranked[:n] if score >= self._cuts[2]]
 
     def basis_passages(self, entry: Chunk, vector: np.ndarray, mask: np.ndarray, *, limit: int) -> list[BasisPassage]:
         """The summaries (or official texts, which come first) of the provisions an entry rests on,

@@ -84,7 +84,7 @@ class GroundedComposer:
         if len(law) < limit:
             law += self._supporting(question, passages, shown=law, limit=limit - len(law))
         return Draft(
-            lead=[(entry.answer, entry)],
+            lead=[(reply_first(entry.answer), entry)],
             next_steps=[(step, entry) for step in entry.next_steps],
             law=law,
             rights=self._rights(question, law),
@@ -168,6 +168,33 @@ class GroundedComposer:
                 cited.add(chunk.chunk_id)
                 break
         return out
+
+
+_SHORT_REPLY = re.compile(r"^((?:\S+\s?){1,3}?)\.\s+(\S+)(.*)$", re.DOTALL)
+
+
+def reply_first(answer: str) -> str:
+    """An answer that opens with a bare reply ("Yes.", "No.", "Not automatically.") says it in
+    one sentence with what follows, so its first sentence is both the reply and its substance.
+    The next word keeps its capital when it is an acronym or starts a name ("Disabled Students'").
+
+    >>> reply_first("Yes. You can ask the council yourself.")
+    'Yes — you can ask the council yourself.'
+    >>> reply_first("No. Schools must use their best endeavours.")
+    'No — schools must use their best endeavours.'
+    >>> reply_first("No. Disabled Students' Allowance helps instead.")
+    "No — Disabled Students' Allowance helps instead."
+    >>> reply_first("6 weeks from the request.")
+    '6 weeks from the request.'
+    """
+    match = _SHORT_REPLY.match(answer.strip())
+    if not match:
+        return answer
+    reply, word, rest = match.groups()
+    following = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    if not word[1:2].isupper() and not following[:1].isupper():
+        word = word[0].lower() + word[1:]
+    return f"{reply.strip()} — {word}{rest}"
 
 
 def _law_items(persona: Persona) -> int:

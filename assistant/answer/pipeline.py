@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from assistant import messages
+from assistant.answer.asks import ask_of
 from assistant.answer.composer import GroundedComposer, Question
 from assistant.answer.extractive import Composition, ExtractiveComposer, Selected
 from assistant.answer.render import render, sources_block
@@ -329,7 +330,8 @@ def use_tools(pipe: Pipeline, ctx: Context) -> None:
     ctx.timings["tool_decision"] = (time.perf_counter() - started) * 1000
     if tool is None:
         return
-    result = pipe.answer_with_tool(tool, ctx.message, today=ctx.today, decision=decision, earlier=ctx.facts.dates())
+    result = pipe.answer_with_tool(tool, ctx.message, today=ctx.today, decision=decision, earlier=ctx.facts.dates(),
+                                   ask=ask_of(ctx.message).value)
     if result is None:
         return
     ctx.route = f"tool/{tool}"

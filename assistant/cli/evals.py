@@ -12,7 +12,8 @@ from assistant.config import PROJECT_ROOT, Settings
 
 NAME = "eval"
 DEV_SET = PROJECT_ROOT.parent / "shared" / "evals" / "dev_questions.jsonl"
-OWN_SETS = [PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "routing.jsonl"]
+OWN_SETS = [PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "answer_first.jsonl",
+            PROJECT_ROOT / "evals" / "routing.jsonl"]
 REPORTS = PROJECT_ROOT / "evals" / "reports"
 
 

@@ -29,6 +29,7 @@ from assistant.retrieval.layout import (
     EMBEDDED_STORE,
     UNREADABLE,
     ChunkVectors,
+    bank_texts,
     StoreFactory,
     chunk_record,
     current_build,
@@ -69,12 +70,15 @@ def _load_previous(build: Path | None, model: str) -> dict[str, tuple[str, list[
         records = read_records(build)
         with np.load(build / "vectors.npz") as npz:
             arrays = {name: npz[name] for name in ("chunk", "question", "sentence", "question_chunk", "sentence_chunk")}
+            if "bank" in npz.files:
+                arrays.update(bank=npz["bank"], bank_chunk=npz["bank_chunk"])
     except UNREADABLE:
         return {}  # an unreadable old build only costs re-embedding
     previous: dict[str, tuple[str, list[dict[str, Any]], list[ChunkVectors]]] = {}
     q_owner, s_owner = arrays["question_chunk"], arrays["sentence_chunk"]
     for i, record in enumerate(records):
-        vectors = ChunkVectors(arrays["chunk"][i], arrays["question"][q_owner == i], arrays["sentence"][s_owner == i])
+        bank = arrays["bank"][arrays["bank_chunk"] == i] if "bank" in arrays else None
+        vectors = ChunkVectors(arrays["chunk"][i], arrays["question"][q_owner == i], arrays["sentence"][s_owner == i], bank)
         entry = previous.setdefault(record["doc_id"], (record["doc_hash"], [], []))
         entry[1].append(record)
         entry[2].append(vectors)
@@ -118,6 +122,7 @@ def build_index(
 
     todo = [i for i, v in enumerate(vectors) if v is None]
     summary.texts_embedded = _embed_missing(records, vectors, todo, embedder, progress, known=lambda: _known_vectors(previous))
+    summary.texts_embedded += _embed_bank(records, vectors, embedder)  # type: ignore[arg-type]
     summary.embedded = len(todo)
     summary.chunks = len(records)
 
@@ -164,7 +169,7 @@ def _embed_missing(
     spans: list[tuple[int, int, list[int]]] = []  # (record index, number of questions, rows of its texts)
     for i in todo:
         record = records[i]
-        texts = [embedding_text(record), *record["questions"], *record["sentences"]]
+        texts = [embedding_text(record), *record["questions"], *record["sentences"], *bank_texts(record)]
         spans.append((i, len(record["questions"]), [rows.setdefault(t, len(rows)) for t in texts]))
     if not spans:
         return 0
@@ -188,8 +193,23 @@ def _embed_missing(
                 matrix = np.zeros((len(texts), len(reuse[text])), dtype=np.float32)
             matrix[row] = reuse[text]
     for i, n_questions, own in spans:
-        vectors[i] = ChunkVectors(matrix[own[0]], matrix[own[1 : 1 + n_questions]], matrix[own[1 + n_questions :]])
+        n_bank = len(bank_texts(records[i]))
+        end = len(own) - n_bank
+        vectors[i] = ChunkVectors(matrix[own[0]], matrix[own[1 : 1 + n_questions]], matrix[own[1 + n_questions : end]], matrix[own[end:]])
     return len(missing)
+
+
+def _embed_bank(records: list[dict[str, Any]], vectors: list[ChunkVectors], embedder: Embedder) -> int:
+    """Title and answer vectors for bank entries carried over from a build made before they were kept."""
+    todo = [i for i, v in enumerate(vectors) if v.bank is None and bank_texts(records[i])]
+    if not todo:
+        return 0
+    texts = [t for i in todo for t in bank_texts(records[i])]
+    matrix = embedder.embed(texts)
+    for n, i in enumerate(todo):
+        v = vectors[i]
+        vectors[i] = ChunkVectors(v.chunk, v.questions, v.sentences, matrix[2 * n : 2 * n + 2])
+    return len(texts)
 
 
 def _known_vectors(previous: dict[str, tuple[str, list[dict[str, Any]], list[ChunkVectors]]]) -> dict[str, np.ndarray]:
@@ -201,6 +221,8 @@ def _known_vectors(previous: dict[str, tuple[str, list[dict[str, Any]], list[Chu
             known[embedding_text(record)] = v.chunk
             known.update(zip(record["questions"], v.questions, strict=True))
             known.update(zip(record["sentences"], v.sentences, strict=True))
+            if v.bank is not None:
+                known.update(zip(bank_texts(record), v.bank, strict=True))
     return known
 
 
@@ -222,6 +244,9 @@ def _write_build(
     question_m = np.concatenate(q_parts) if q_parts else np.zeros((0, dim), np.float32)
     sentence_m = np.concatenate(s_parts) if s_parts else np.zeros((0, dim), np.float32)
     question_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(q_parts)] or [np.zeros(0)])
+    b_parts = [v.bank if v.bank is not None else np.zeros((0, dim), np.float32) for v in vectors]
+    bank_m = np.concatenate(b_parts) if b_parts else np.zeros((0, dim), np.float32)
+    bank_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(b_parts)] or [np.zeros(0)])
     sentence_chunk = np.concatenate([np.full(len(p), i) for i, p in enumerate(s_parts)] or [np.zeros(0)])
     np.savez(
         build / "vectors.npz",
@@ -230,6 +255,8 @@ def _write_build(
         sentence=sentence_m.astype(np.float32),
         question_chunk=question_chunk.astype(np.int32),
         sentence_chunk=sentence_chunk.astype(np.int32),
+        bank=bank_m.astype(np.float32),
+        bank_chunk=bank_chunk.astype(np.int32),
     )
     keyword_dir = build / "bm25"
     keyword_dir.mkdir()

@@ -70,6 +70,12 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
     )
 
 
+def bank_texts(record: dict[str, Any]) -> list[str]:
+    """An answer-bank entry's own question (its title) and its direct answer, each embedded on its
+    own: the bank matches a message against them as well as against the ways of asking."""
+    return [record["title"], record["answer"]] if record.get("answer") else []
+
+
 def embedding_text(record: dict[str, Any]) -> str:
     """The text a chunk's own vector is made from: its title, then its text."""
     return f"{record['title']}. {record['text']}"
@@ -86,6 +92,7 @@ class ChunkVectors:
     chunk: np.ndarray
     questions: np.ndarray
     sentences: np.ndarray
+    bank: np.ndarray | None = None  # an answer-bank entry's title and answer (`bank_texts`); None: not made yet
 
 
 def current_build(index_dir: Path) -> Path | None:

@@ -49,6 +49,9 @@ class LoadedIndex:
     question_vectors: np.ndarray | None = None
     chunk_vectors: np.ndarray | None = None  # each chunk's own vector (title and text), row = chunk number
     question_chunk: np.ndarray | None = None
+    # Each answer-bank entry's title and answer vectors (two rows an entry), and the entry of each row.
+    bank_vectors: np.ndarray | None = None
+    bank_chunk: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
@@ -100,6 +103,8 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
             embedded = manifest.get("embedded_store", (build / EMBEDDED_STORE).is_dir())  # older manifests lack the flag
             question_vectors = npz["question"]
             chunk_vectors = npz["chunk"]
+            bank_vectors = npz["bank"] if "bank" in npz.files else None
+            bank_chunk = npz["bank_chunk"] if "bank" in npz.files else None
             dense = _vector_search(npz["chunk"], question_vectors, question_chunk, records) if embedded else None
         keyword = KeywordIndex.load(build / "bm25")
     except UNREADABLE as exc:
@@ -123,6 +128,8 @@ def load_index(index_dir: Path, store_factory: StoreFactory) -> LoadedIndex:
         question_vectors=question_vectors,
         chunk_vectors=chunk_vectors,
         question_chunk=question_chunk,
+        bank_vectors=bank_vectors,
+        bank_chunk=bank_chunk,
     )
 
 

@@ -28,8 +28,9 @@ from typing import Any
 
 from assistant.errors import InvalidInput
 from assistant.models import Citation
-from assistant.tools.appeal_table import DecisionType
-from assistant.tools.appeals import AppealQuery, route_for
+from assistant.tools.appeal_table import TABLE, DeadlineKind, DecisionType
+from assistant.tools.appeals import AppealQuery, AppealRoute, route_for
+from assistant.tools.deadlines import fmt
 from assistant.tools.dateparse import FoundDate, find_dates
 from assistant.tools.events import KnownEvents, OrderType
 from assistant.tools.lateness import check_late
@@ -120,15 +121,16 @@ def _known(values: dict[str, date], text: str) -> KnownEvents | None:
 
 
 def answer_with_tool(tool: str, message: str, *, today: date, decision: str | None = None,
-                     earlier: dict[str, date] | None = None) -> ToolResult | None:
+                     earlier: dict[str, date] | None = None, ask: str | None = None) -> ToolResult | None:
     """The tool's answer ("deadlines" or "appeal_route"), a clarifying question, or None to let
-    the answer engine reply. ``earlier``: dated events given earlier in the conversation."""
+    the answer engine reply. ``earlier``: dated events given earlier in the conversation.
+    ``ask``: the form of the question ("yes_no", "time"...), so the card's first line answers it."""
     text = message.lower()
     dated = _dated(text, find_dates(message, today=today))
     effective = dated.pop("effective", None)
     events = {**(earlier or {}), **dated}
     if tool == "appeal_route":
-        return _appeal(DecisionType(decision or DecisionType.OTHER.value), text, events, today, stated=dated)
+        return _appeal(DecisionType(decision or DecisionType.OTHER.value), text, events, today, stated=dated, ask=ask)
     if tool != "deadlines":
         raise ValueError(f"tool must be 'deadlines' or 'appeal_route', got {tool!r}")
     appeal_asked = any(w in text for w in ("appeal", "tribunal", "challenge"))
@@ -141,7 +143,7 @@ def answer_with_tool(tool: str, message: str, *, today: date, decision: str | No
 
 
 def _appeal(decision: DecisionType, text: str, events: dict[str, date], today: date, *,
-            stated: dict[str, date]) -> ToolResult:
+            stated: dict[str, date], ask: str | None = None) -> ToolResult:
     """The appeal card. The decision's date is the notice's date; failing that, a date this message
     gives for something else ("they refused to assess on 1 October"), but never a date the
     decision takes effect, which was dropped before."""
@@ -157,8 +159,31 @@ def _appeal(decision: DecisionType, text: str, events: dict[str, date], today: d
         route = route_for(AppealQuery(decision, sections, decision_date, events.get("certificate_issued"), young), today=today)
     except InvalidInput as exc:
         return ToolResult("clarify", str(exc))
-    markdown, citations = appeal_markdown(route)
+    markdown, citations = appeal_markdown(route, lead=_direct(route, text, ask))
     return ToolResult("appeal_route", markdown, citations, {"decision": decision.value})
+
+
+# "can I appeal?", "can I take it to the tribunal?", "can I bring a claim?"
+_ASKS_TO_APPEAL = re.compile(r"\b(appeal\w*|tribunal|challenge|claim|sendist|take (?:it|them|this|that) to)\b")
+_TIME_LIMITS = {
+    DeadlineKind.SEN_APPEAL: "2 months from the date the decision letter was sent, or 1 month after a mediation certificate if that is later",
+    DeadlineKind.DISCRIMINATION: "6 months starting with the discrimination",
+    DeadlineKind.TRANSPORT_REVIEW: "20 working days after you receive the decision, under the statutory guidance",
+    DeadlineKind.OMBUDSMAN: "12 months from when you knew of the problem",
+}
+
+
+def _direct(route: AppealRoute, text: str, ask: str | None) -> str:
+    """The card's first words when they answer the question asked: the yes to "can I appeal?"
+    when the Tribunal hears it, the time limit to "how long do I have?"."""
+    if ask == "time":
+        if route.deadline is not None:
+            return f"Your deadline is {fmt(route.deadline)}: {route.deadline_basis}."
+        limit = _TIME_LIMITS.get(TABLE[route.decision].deadline)
+        return f"You have {limit}." if limit else ""
+    if ask == "yes_no" and route.tribunal and _ASKS_TO_APPEAL.search(text):
+        return "Yes."
+    return ""
 
 
 def _deadlines(events: KnownEvents, today: date) -> ToolResult:

@@ -72,9 +72,15 @@ def deadlines_markdown(report: LatenessReport) -> tuple[str, list[Citation]]:
     return "\n".join(lines), nums.citations()
 
 
-def appeal_markdown(route: AppealRoute) -> tuple[str, list[Citation]]:
+def appeal_markdown(route: AppealRoute, *, lead: str = "") -> tuple[str, list[Citation]]:
+    """The appeal card; `lead`, when given, answers the question in the card's first words."""
     nums = _Numberer()
-    lines = [f"{route.summary} {nums.marks(route.cites[:2])}", "",
+    summary = route.summary
+    if lead == "Yes.":
+        summary = f"Yes: {summary[:1].lower()}{summary[1:]}" if summary[:2] in ("A ", "An", "Th") else f"Yes. {summary}"
+    elif lead:
+        summary = f"{lead} {summary}"
+    lines = [f"{summary} {nums.marks(route.cites[:2])}", "",
              f"- **Route:** {' → '.join(r.value for r in route.routes)}",
              f"- **Whose right:** {route.right_holder}",
              f"- **Mediation:** {route.mediation_note}"]
