@@ -102,7 +102,8 @@ def server_log_config(settings: Settings) -> dict[str, Any]:
         "filters": {
             "redact": {"()": "assistant.logging_setup.RedactingFilter", "log_message_text": settings.log_message_text}
         },
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "formatters": {"plain": {"()": "assistant.logging_setup.TextFormatter",
+                                 "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"], "stream": "ext://sys.stderr"}
         },
