@@ -199,7 +199,10 @@ def test_answers_and_pages_are_no_store_static_files_are_not(client: TestClient)
     assert client.get("/").headers["cache-control"] == "no-store"
     assert client.post("/api/deadlines", json={"events": {}}).headers["cache-control"] == "no-store"
     assert client.get("/api/health").headers["cache-control"] == "no-store"
-    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+    # Static files are the same for everyone: kept, but revalidated (no-cache), never without a Cache-Control.
+    assert client.get("/static/app.css").headers["cache-control"] == "no-cache"
+    assert client.get("/static/app.js").headers["cache-control"] == "no-cache"
+    assert client.get("/static/no-such-file.js").headers["cache-control"] == "no-store"
 
 
 def test_admin_routes_are_hidden_from_the_public_schema_and_docs_are_off(client: TestClient) -> None:
