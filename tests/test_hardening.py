@@ -166,6 +166,12 @@ def test_letter_fields_with_control_characters_make_a_word_file(client: TestClie
     assert page.status_code == 200
 
 
+def test_a_terminal_colour_code_in_a_letter_field_goes_whole(client: TestClient) -> None:
+    body = {"template": "request_assessment", "fields": {"parent_name": "Kim\x1b[31m Taylor\x1b[0m", "child_name": "Sam"}}
+    text = client.post("/api/letters", json=body).json()["text"]
+    assert text.startswith("Kim Taylor\n") and "[31m" not in text and "[0m" not in text
+
+
 def test_a_body_that_cannot_be_read_is_a_documented_400(client: TestClient) -> None:
     deep = b'{"message": "hi", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
     for path in ("/api/chat", "/v1/chat/completions"):
