@@ -247,3 +247,67 @@ def test_the_schema_says_what_the_server_accepts(client: TestClient) -> None:
     assert day["format"] == "date" and re.match(day["pattern"], "2099-12-31") and not re.match(day["pattern"], "9999-12-31")
     assert schema["AppealRequest"]["properties"]["sections"]["items"]["enum"] == ["B", "F", "I"]
     assert schema["EventsIn"]["dependentRequired"]["tribunal_order"] == ["order_type"]
+
+
+# --- what uvicorn answers itself ----------------------------------------------------------------
+
+UNREADABLE = [
+    b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",  # a header line without a colon
+    b"GARBAGE\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70_000,  # headers past h11's limit, never finished
+]
+UPGRADE = (b"GET /api/nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+
+
+def _raw(port: int, data: bytes) -> str:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(data)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    return received.decode("latin-1").split("\r\n\r\n", 1)[0].lower()
+
+
+@pytest.fixture
+def served_port(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """The app under uvicorn, configured as `send-assistant serve` configures it."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from assistant.cli import main
+
+    options: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: options.update(kwargs))
+    assert main(["--data-dir", str(tmp_path / "data"), "serve"]) == 0
+    chosen = {"http": options.get("http", "auto"), "ws": options.get("ws", "auto")}
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(_app(tmp_path), log_level="warning", timeout_graceful_shutdown=1, **chosen))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield sock.getsockname()[1]
+    server.should_exit = True
+    thread.join(5)
+    sock.close()
+
+
+def test_what_uvicorn_answers_itself_carries_the_security_headers(served_port: int) -> None:
+    for request, status in [*[(r, "400") for r in UNREADABLE], (UPGRADE, "404")]:
+        head = _raw(served_port, request)
+        assert head.startswith(f"http/1.1 {status}"), (request[:40], head)
+        for header in ("x-content-type-options: nosniff", "referrer-policy:", "permissions-policy:", "cache-control: no-store",
+                       "content-security-policy: default-src 'none'"):
+            assert header in head, (request[:40], header, head)

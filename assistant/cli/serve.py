@@ -61,6 +61,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         timeout_graceful_shutdown=20,
+        # uvicorn's own 400 for an unreadable request gets the security headers too, and an
+        # upgrade request is answered by the app, with its headers (there is no WebSocket route).
+        http="assistant.api.server_protocol:HeadedH11Protocol",
+        ws="none",
         log_level="info",
         log_config=server_log_config(settings),
     )
