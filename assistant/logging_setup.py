@@ -20,6 +20,10 @@ Call it once at start-up, from the CLI or the API's lifespan; importing this mod
 nothing. A handler added to the root logger later is not covered: pass it the filter that
 `configure_logging` returns (`handler.addFilter(...)`). Other `extra=` attributes are not
 redacted, so never put a user's words in any attribute but `message_text`.
+
+`TextFormatter` writes a kept `message_text` after the message (`... | message text: ...`);
+`serve` formats its log with it, so SEND_ASSISTANT_LOG_MESSAGE_TEXT=true shows each question,
+redacted, and nothing more.
 """
 
 from __future__ import annotations
@@ -55,6 +59,18 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class TextFormatter(logging.Formatter):
+    """The standard format, then the record's `message_text` (when a filter kept it)."""
+
+    def __init__(self, fmt: str | None = _FORMAT, datefmt: str | None = None) -> None:
+        super().__init__(fmt, datefmt)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        text = getattr(record, "message_text", None)
+        return f"{line} | message text: {text}" if text else line
+
+
 def _formatted(record: logging.LogRecord) -> str:
     """The message with its arguments filled in, even when they do not fit the format string."""
     try:
@@ -78,7 +94,7 @@ def configure_logging(level: str = "INFO", *, log_message_text: bool = False) ->
     root.setLevel(numeric)
     if not root.handlers:
         console = logging.StreamHandler()
-        console.setFormatter(logging.Formatter(_FORMAT))
+        console.setFormatter(TextFormatter())
         root.addHandler(console)
     redacting = RedactingFilter(log_message_text=log_message_text)
     for handler in root.handlers:

@@ -8,6 +8,7 @@ schema declares. Bounded: a few examples per operation, the whole file in well u
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -52,8 +53,42 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[
     yield schemathesis.openapi.from_asgi("/openapi.json", create_app(services=services))
 
 
-def _operations() -> list[str]:
-    """The operations to fuzz, read from a schema built without any index (paths only)."""
+@contextmanager
+def _admin_listed() -> Iterator[None]:
+    """Build apps whose OpenAPI document lists the admin routes (the public one hides them), to fuzz them too."""
+    from fastapi import APIRouter
+
+    from assistant.api import admin
+
+    def listed(*args: Any, **kwargs: Any) -> APIRouter:
+        return APIRouter(*args, **{**kwargs, "include_in_schema": True})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(admin, "APIRouter", listed)
+        yield
+
+
+@pytest.fixture(scope="module")
+def fuzzed_admin(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Any]:
+    from assistant.config import Settings
+    from assistant.services import build_services, run_index
+    from conftest import SMALL_CORPUS, write_corpus
+
+    root = tmp_path_factory.mktemp("fuzz-admin")
+    corpus = write_corpus(root / "corpus", SMALL_CORPUS)
+    config = Settings(data_dir=root / "data", corpus_dir=corpus, admin_token=TOKEN, rate_limit="none",
+                      write_rate_limit="none", admin_rate_limit="none")
+    run_index(config, embedder)
+    services = build_services(config, embedder=embedder)
+    with _admin_listed():
+        app = create_app(services=services)
+        app.openapi()
+    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+def _operations(*, admin: bool = False) -> list[str]:
+    """The operations to fuzz, read from a schema built without any index (paths only): the public
+    ones, or (admin=True) the admin ones, which the public document leaves out."""
     from assistant.config import Settings
     from assistant.services import Services
 
@@ -61,8 +96,13 @@ def _operations() -> list[str]:
         pass
 
     services = Services(settings=Settings(admin_token=TOKEN), embedder=_Nothing(), conversations=_Nothing())  # type: ignore[arg-type]
-    paths = create_app(services=services).openapi()["paths"]
-    return [f"{method.upper()} {path}" for path, item in paths.items() for method in item]
+    if admin:
+        with _admin_listed():
+            paths = create_app(services=services).openapi()["paths"]
+    else:
+        paths = create_app(services=services).openapi()["paths"]
+    return [f"{method.upper()} {path}" for path, item in paths.items() for method in item
+            if path.startswith("/api/admin") == admin]
 
 
 def _fuzz(schema: Any, label: str, **checks: Any) -> None:
@@ -80,6 +120,15 @@ def _fuzz(schema: Any, label: str, **checks: Any) -> None:
 @pytest.mark.parametrize("label", _operations())
 def test_no_server_error_and_every_response_matches_the_schema(fuzzed: Any, label: str) -> None:
     _fuzz(fuzzed, label, excluded_checks=EXCLUDED)
+
+
+@pytest.mark.parametrize("label", _operations(admin=True))
+def test_the_admin_routes_answer_as_they_document(fuzzed_admin: Any, label: str) -> None:
+    _fuzz(fuzzed_admin, label, excluded_checks=EXCLUDED)
+
+
+def test_the_admin_routes_are_fuzzed_too() -> None:
+    assert len(_operations(admin=True)) >= 6 and not [o for o in _operations() if "/api/admin" in o]
 
 
 @pytest.mark.parametrize(("label", "body", "message"), IMPOSSIBLE)

@@ -166,6 +166,12 @@ def test_letter_fields_with_control_characters_make_a_word_file(client: TestClie
     assert page.status_code == 200
 
 
+def test_a_terminal_colour_code_in_a_letter_field_goes_whole(client: TestClient) -> None:
+    body = {"template": "request_assessment", "fields": {"parent_name": "Kim\x1b[31m Taylor\x1b[0m", "child_name": "Sam"}}
+    text = client.post("/api/letters", json=body).json()["text"]
+    assert text.startswith("Kim Taylor\n") and "[31m" not in text and "[0m" not in text
+
+
 def test_a_body_that_cannot_be_read_is_a_documented_400(client: TestClient) -> None:
     deep = b'{"message": "hi", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
     for path in ("/api/chat", "/v1/chat/completions"):
@@ -199,7 +205,10 @@ def test_answers_and_pages_are_no_store_static_files_are_not(client: TestClient)
     assert client.get("/").headers["cache-control"] == "no-store"
     assert client.post("/api/deadlines", json={"events": {}}).headers["cache-control"] == "no-store"
     assert client.get("/api/health").headers["cache-control"] == "no-store"
-    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+    # Static files are the same for everyone: kept, but revalidated (no-cache), never without a Cache-Control.
+    assert client.get("/static/app.css").headers["cache-control"] == "no-cache"
+    assert client.get("/static/app.js").headers["cache-control"] == "no-cache"
+    assert client.get("/static/no-such-file.js").headers["cache-control"] == "no-store"
 
 
 def test_admin_routes_are_hidden_from_the_public_schema_and_docs_are_off(client: TestClient) -> None:
@@ -238,3 +247,67 @@ def test_the_schema_says_what_the_server_accepts(client: TestClient) -> None:
     assert day["format"] == "date" and re.match(day["pattern"], "2099-12-31") and not re.match(day["pattern"], "9999-12-31")
     assert schema["AppealRequest"]["properties"]["sections"]["items"]["enum"] == ["B", "F", "I"]
     assert schema["EventsIn"]["dependentRequired"]["tribunal_order"] == ["order_type"]
+
+
+# --- what uvicorn answers itself ----------------------------------------------------------------
+
+UNREADABLE = [
+    b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",  # a header line without a colon
+    b"GARBAGE\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70_000,  # headers past h11's limit, never finished
+]
+UPGRADE = (b"GET /api/nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+
+
+def _raw(port: int, data: bytes) -> str:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(data)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    return received.decode("latin-1").split("\r\n\r\n", 1)[0].lower()
+
+
+@pytest.fixture
+def served_port(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """The app under uvicorn, configured as `send-assistant serve` configures it."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from assistant.cli import main
+
+    options: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: options.update(kwargs))
+    assert main(["--data-dir", str(tmp_path / "data"), "serve"]) == 0
+    chosen = {"http": options.get("http", "auto"), "ws": options.get("ws", "auto")}
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(_app(tmp_path), log_level="warning", timeout_graceful_shutdown=1, **chosen))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield sock.getsockname()[1]
+    server.should_exit = True
+    thread.join(5)
+    sock.close()
+
+
+def test_what_uvicorn_answers_itself_carries_the_security_headers(served_port: int) -> None:
+    for request, status in [*[(r, "400") for r in UNREADABLE], (UPGRADE, "404")]:
+        head = _raw(served_port, request)
+        assert head.startswith(f"http/1.1 {status}"), (request[:40], head)
+        for header in ("x-content-type-options: nosniff", "referrer-policy:", "permissions-policy:", "cache-control: no-store",
+                       "content-security-policy: default-src 'none'"):
+            assert header in head, (request[:40], header, head)

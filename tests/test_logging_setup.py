@@ -112,3 +112,37 @@ def test_bad_arguments_are_still_redacted(root: logging.Logger) -> None:
 def test_unknown_level_names_the_bad_value(root: logging.Logger) -> None:
     with pytest.raises(ValueError, match="'LOUD'"):
         configure_logging("LOUD")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_serve_logs_each_question_redacted_only_when_message_text_is_on(
+    root: logging.Logger, small_services: object, on: bool
+) -> None:
+    """`serve`'s own log config, with SEND_ASSISTANT_LOG_MESSAGE_TEXT: the question appears, redacted, or not at all."""
+    import logging.config
+
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.cli.serve import server_log_config
+
+    services = small_services
+    services.settings = services.settings.model_copy(update={"log_message_text": on, "rate_limit": "none"})  # type: ignore[attr-defined]
+    config = server_log_config(services.settings)  # type: ignore[attr-defined]
+    stream = io.StringIO()
+    config["handlers"]["stderr"]["stream"] = stream
+    logging.config.dictConfig(config)
+    try:
+        with TestClient(create_app(services=services)) as client:  # type: ignore[arg-type]
+            client.post("/api/chat", json={"message": f"What is the LGSCO? {TYPED}"})
+            client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "my son Ruben Castellanos"},
+                                                                   {"role": "user", "content": "What is the LGSCO?"}]})
+    finally:
+        logging.getLogger().handlers = []
+    log = stream.getvalue()
+    assert "07700" not in log and "Sarah" not in log and "Castellanos" not in log
+    if on:
+        assert "question received | message text: What is the LGSCO? I'm [NAME], [PHONE]" in log
+        assert "message text: my son [NAME]" in log  # /v1's earlier messages too
+    else:
+        assert "question received" not in log and "message text" not in log

@@ -197,6 +197,8 @@ def _router(require_admin: Any) -> APIRouter:
         return ReleaseOut(released=item_id, title=doc.title, reindexed=reindex(services) if body.reindex else None)
 
     @router.post("/quarantine/{item_id}/release", response_model=ReleaseOut,
+                 responses={404: {"model": ErrorOut, "description": "No quarantined record with that id"},
+                            409: {"model": ErrorOut, "description": "A re-index is already running"}},
                  summary="Clear a quarantined record: it is stored with its source and indexed")
     async def release_route(item_id: Annotated[str, Path(max_length=64)], services: ServicesDep,
                             body: ReleaseIn | None = None) -> ReleaseOut | JSONResponse:

@@ -7,6 +7,7 @@ other id starts a new conversation, so a client never chooses or borrows an id.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
@@ -21,6 +22,13 @@ from assistant.services import Services
 from assistant.storage.ownership import MAX_TOKEN_CHARS, Grant, open_conversation
 
 router = APIRouter(prefix="/api", tags=["chat"])
+log = logging.getLogger("assistant.api")
+
+
+def log_question(services: Services, text: str) -> None:
+    """With SEND_ASSISTANT_LOG_MESSAGE_TEXT=true, log the question (the log filter redacts it)."""
+    if services.settings.log_message_text:
+        log.info("question received", extra={"message_text": text})
 
 
 def ask(
@@ -33,6 +41,7 @@ def ask(
     """Answer in the caller's own conversation (proved by `token`), or in a new one; `on_text`
     (for a generator that streams) gets the text as it is written."""
     pipeline = services.ensure_ready()
+    log_question(services, request.message)
     grant = open_conversation(services.conversations, request.conversation_id, token)
     extra = {"on_text": on_text} if on_text is not None else {}
     answer = pipeline.answer(

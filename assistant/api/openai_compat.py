@@ -44,6 +44,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from assistant.api import access
+from assistant.api.chat import log_question
 from assistant.api.deps import ServicesDep
 from assistant.api.schemas import MAX_MESSAGE_CHARS, MESSAGE_SCHEMA, OpenAIErrorOut, has_text
 from assistant.models import Answer, AnswerStatus, PassageKind, Persona, Turn
@@ -166,6 +167,7 @@ def ask(services: Services, request: ChatCompletionRequest, *, token: str | None
     """Continue the caller's own conversation (proved by `token`), or start one and replay the
     earlier user messages into it."""
     pipeline = services.ensure_ready()
+    log_question(services, request.question)
     cid = request.given_conversation_id
     if cid and holds(services.conversations, cid, token):
         assert token is not None
@@ -186,6 +188,7 @@ def replay(services: Services, conversation_id: str, questions: list[str]) -> No
     """Store earlier questions as turns, screened the way the pipeline screens them."""
     assert services.pipeline is not None
     for question in questions:
+        log_question(services, question)
         screened = services.pipeline.screen(question)
         status = screened.verdict.status if screened.verdict is not None else AnswerStatus.ANSWERED
         services.conversations.append(conversation_id, Turn(question=question, query=screened.text, status=status.value))

@@ -4,7 +4,9 @@
 
 - `X-Content-Type-Options: nosniff` and `Referrer-Policy: strict-origin-when-cross-origin`;
 - `Cache-Control: no-store` (answers, letters and conversations must not be kept by a shared
-  computer's cache or shown again by its back button), except on static files;
+  computer's cache or shown again by its back button), except on static files, which get
+  `no-cache` (kept, but checked against their ETag before each use, so a new release is seen
+  at once); a route that sets its own (the embed's theme.css) keeps it;
 - `Permissions-Policy` turning off camera, microphone, location, payment and sensors;
 - `Content-Security-Policy`: for HTML, `default-src 'self'` with no inline script except
   scripts whose SHA-256 hash is listed (computed from the page itself); `frame-ancestors`
@@ -30,7 +32,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
-CACHEABLE_PATHS = ("/static/",)  # the same for everyone; every other response is no-store
+CACHEABLE_PATHS = ("/static/",)  # the same for everyone: no-cache; every other response is no-store
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
@@ -102,8 +104,8 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
                 headers.setdefault("permissions-policy", PERMISSIONS_POLICY)
-                if not str(scope["path"]).startswith(CACHEABLE_PATHS):
-                    headers.setdefault("cache-control", "no-store")
+                static = str(scope["path"]).startswith(CACHEABLE_PATHS) and message["status"] in (200, 304)
+                headers.setdefault("cache-control", "no-cache" if static else "no-store")
                 message["headers"] = headers.raw
                 html = headers.get("content-type", "").startswith("text/html")
                 if "content-security-policy" in headers:

@@ -61,6 +61,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         timeout_graceful_shutdown=20,
+        # uvicorn's own 400 for an unreadable request gets the security headers too, and an
+        # upgrade request is answered by the app, with its headers (there is no WebSocket route).
+        http="assistant.api.server_protocol:HeadedH11Protocol",
+        ws="none",
         log_level="info",
         log_config=server_log_config(settings),
     )
@@ -103,7 +107,8 @@ def server_log_config(settings: Settings) -> dict[str, Any]:
         "filters": {
             "redact": {"()": "assistant.logging_setup.RedactingFilter", "log_message_text": settings.log_message_text}
         },
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "formatters": {"plain": {"()": "assistant.logging_setup.TextFormatter",
+                                 "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"], "stream": "ext://sys.stderr"}
         },

@@ -97,6 +97,8 @@ def _coerce(spec_field: LetterField, raw: Any) -> Any:
 # C0 and C1 controls except tab and newline; DEL; lone surrogates. Word (XML) cannot hold them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _HEADING_MARK = re.compile(r"(?m)^([ \t]*)#+[ \t]*")
+# A terminal colour or cursor code ("\x1b[31m") goes whole: dropping only the escape would leave "[31m" in the letter.
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def _plain(value: str) -> str:
@@ -104,7 +106,10 @@ def _plain(value: str) -> str:
 
     >>> _plain("Kim\\x00\\x1b\\r\\n# DECISION: CANCELLED")
     'Kim\\nDECISION: CANCELLED'
+    >>> _plain("Kim\\x1b[31m Taylor\\x1b[0m")
+    'Kim Taylor'
     """
+    value = _TERMINAL_CODES.sub("", value)
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return _HEADING_MARK.sub(r"\1", value).strip()
 
