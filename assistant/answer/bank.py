@@ -146,22 +146,32 @@ class AnswerBank:
         threshold, sure, _ = self._cuts
         if score < threshold:
             return None
-        if score < sure and not self.agrees(self.index.chunks[pos], retrieved):
+        # Entries within `margin` of the best are a tie that meaning alone cannot break: the one
+        # retrieval agrees with first (reading the passages themselves) is taken.
+        close = [(p, sc) for p, sc in ranked if sc >= score - BANK.margin]
+        agreeing = [(rank, p, sc) for p, sc in close if (rank := self.agreement(self.index.chunks[p], retrieved)) is not None]
+        if agreeing:
+            _, pos, score = min(agreeing, key=lambda item: item[0])
+        elif score < sure:
             return None
         return BankMatch(self.index.chunks[pos], pos, score, runner_up)
 
     def agrees(self, entry: Chunk, retrieved: Sequence[Chunk]) -> bool:
-        top = list(retrieved[: BANK.agree_top])
-        if any(c.chunk_id == entry.chunk_id for c in top):
-            return True
+        return self.agreement(entry, retrieved) is not None
+
+    def agreement(self, entry: Chunk, retrieved: Sequence[Chunk]) -> int | None:
+        """Where, among the top passages retrieved, retrieval first agrees with an entry: the entry
+        itself, or a passage holding a provision it rests on. None when it does not."""
         basis = [(canonical_source(src), parse_ref(ref)) for src, _, ref in (b.rpartition(", ") for b in entry.basis) if src and ref]
-        for chunk in top:
+        for rank, chunk in enumerate(retrieved[: BANK.agree_top]):
+            if chunk.chunk_id == entry.chunk_id:
+                return rank
             if chunk.kind is PassageKind.EXPLAINER and chunk.answer:
                 continue
             have = parse_ref(chunk.ref)
             if any(canonical_source(chunk.source) == src and _overlaps(have, want) for src, want in basis):
-                return True
-        return False
+                return rank
+        return None
 
     def nearest_titles(self, question: str, vector: np.ndarray, mask: np.ndarray, n: int = 3) -> list[str]:
         """Titles of the entries nearest a question no entry answers: what we can answer instead."""
