@@ -84,6 +84,13 @@ def page_policy(*, frame_ancestors: str, script_hashes: Iterable[str] = (), docs
 
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+# What every response carries, whatever it is; the middleware adds them, and so does uvicorn's own
+# 400 (`assistant.api.server_protocol`), which the middleware never sees.
+EVERY_RESPONSE: tuple[tuple[str, str], ...] = (
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    ("permissions-policy", PERMISSIONS_POLICY),
+)
 
 
 class SecurityHeadersMiddleware:
@@ -101,9 +108,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = _Headers(message["headers"])
-                headers.setdefault("x-content-type-options", "nosniff")
-                headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
-                headers.setdefault("permissions-policy", PERMISSIONS_POLICY)
+                for name, value in EVERY_RESPONSE:
+                    headers.setdefault(name, value)
                 static = str(scope["path"]).startswith(CACHEABLE_PATHS) and message["status"] in (200, 304)
                 headers.setdefault("cache-control", "no-cache" if static else "no-store")
                 message["headers"] = headers.raw

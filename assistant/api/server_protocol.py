@@ -16,14 +16,12 @@ from __future__ import annotations
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from assistant.api.security import API_POLICY, PERMISSIONS_POLICY
+from assistant.api.security import API_POLICY, EVERY_RESPONSE
 
-SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"permissions-policy", PERMISSIONS_POLICY.encode("latin-1")),
-    (b"cache-control", b"no-store"),
-    (b"content-security-policy", API_POLICY.encode("latin-1")),
+# The headers an API error gets from the middleware: those of every response, no-store and the API policy.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (name.encode("latin-1"), value.encode("latin-1"))
+    for name, value in (*EVERY_RESPONSE, ("cache-control", "no-store"), ("content-security-policy", API_POLICY))
 )
 
 
