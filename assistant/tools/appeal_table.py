@@ -45,6 +45,15 @@ class DeadlineKind(StrEnum):
     NONE = "none"
 
 
+# Each time limit in words, for a card asked "how long do I have?" before any date is known.
+TIME_LIMIT: dict[DeadlineKind, str] = {
+    DeadlineKind.SEN_APPEAL: "2 months from the date the decision letter was sent, or 1 month after a mediation certificate if that is later",
+    DeadlineKind.DISCRIMINATION: "6 months starting with the discrimination",
+    DeadlineKind.TRANSPORT_REVIEW: "20 working days after you receive the decision, under the statutory guidance",
+    DeadlineKind.OMBUDSMAN: "12 months from when you knew of the problem",
+}
+
+
 @dataclass(frozen=True)
 class Step:
     text: str

@@ -28,7 +28,7 @@ from typing import Any
 
 from assistant.errors import InvalidInput
 from assistant.models import Citation
-from assistant.tools.appeal_table import TABLE, DeadlineKind, DecisionType
+from assistant.tools.appeal_table import TABLE, TIME_LIMIT, DecisionType
 from assistant.tools.appeals import AppealQuery, AppealRoute, route_for
 from assistant.tools.deadlines import fmt
 from assistant.tools.dateparse import FoundDate, find_dates
@@ -165,12 +165,6 @@ def _appeal(decision: DecisionType, text: str, events: dict[str, date], today: d
 
 # "can I appeal?", "can I take it to the tribunal?", "can I bring a claim?"
 _ASKS_TO_APPEAL = re.compile(r"\b(appeal\w*|tribunal|challenge|claim|sendist|take (?:it|them|this|that) to)\b")
-_TIME_LIMITS = {
-    DeadlineKind.SEN_APPEAL: "2 months from the date the decision letter was sent, or 1 month after a mediation certificate if that is later",
-    DeadlineKind.DISCRIMINATION: "6 months starting with the discrimination",
-    DeadlineKind.TRANSPORT_REVIEW: "20 working days after you receive the decision, under the statutory guidance",
-    DeadlineKind.OMBUDSMAN: "12 months from when you knew of the problem",
-}
 
 
 def _direct(route: AppealRoute, text: str, ask: str | None) -> str:
@@ -179,7 +173,7 @@ def _direct(route: AppealRoute, text: str, ask: str | None) -> str:
     if ask == "time":
         if route.deadline is not None:
             return f"Your deadline is {fmt(route.deadline)}: {route.deadline_basis}."
-        limit = _TIME_LIMITS.get(TABLE[route.decision].deadline)
+        limit = TIME_LIMIT.get(TABLE[route.decision].deadline)
         return f"You have {limit}." if limit else ""
     if ask == "yes_no" and route.tribunal and _ASKS_TO_APPEAL.search(text):
         return "Yes."
