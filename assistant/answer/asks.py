@@ -134,7 +134,7 @@ def ask_of(text: str) -> Form:
 
 def agreement(asked: Form, answered: Form) -> float:
     """How well an answer to one form answers another: 1 the same, 0.5 related, 0 otherwise;
-    None when either form is unknown (no evidence either way)."""
+    0.5 when either form is unknown (no evidence either way)."""
     if asked is Form.NONE or answered is Form.NONE:
         return 0.5
     if asked is answered:
