@@ -14,14 +14,13 @@ from dataclasses import dataclass
 class BankTuning:
     # A message's score against a bank entry is a weighted sum of its cosine similarity to the
     # entry's nearest way of asking (`question_weight`), to the entry's own vector (its title and
-    # explanation, `body_weight`), to its title alone (`title_weight`) and to its direct answer
-    # alone (`answer_weight`); plus `word_weight` times the share of the message's content words the
-    # entry uses. Leave-one-out on the bank's own ways of asking (each matched with itself removed,
+    # explanation, `body_weight`) and to its title alone (`title_weight`); plus `word_weight`
+    # times the share of the message's content words the entry uses. Leave-one-out on the bank's own ways of asking (each matched with itself removed,
     # as an unseen question is), the entry's nearest right: 31% by the nearest way of asking and
     # the entry vector half and half, 41% with these weights (42% with no weight on the nearest
     # way of asking: a little is kept, as the bank's ways of asking are what it was built on).
-    # The answer's own vector is given no weight: its likeness to a question rewards answers that
-    # restate the question and marks down the terse direct ones (a "how long does the council have
+    # The direct answer's own vector was tried and is not used (format 3 no longer embeds it): its
+    # likeness to a question rewards answers that restate the question and marks down the terse direct ones (a "how long does the council have
     # to decide" question went to the health-advice entry, whose answer repeats those words, over
     # the 6-week entry whose answer starts "6 weeks from..."). Moving its 0.225 to the body costs
     # 0.7 points of leave-one-out (40.2% against 40.9%) and, at the same coverage, 0.3 points of
@@ -29,13 +28,12 @@ class BankTuning:
     question_weight: float = 0.10
     body_weight: float = 0.675
     title_weight: float = 0.225
-    answer_weight: float = 0.0
     word_weight: float = 0.10
     # Plus `form_weight` times (agreement of form - 0.5): an entry whose own question asks in the
     # message's form (yes or no, how long, who...) gains half of it, one in another form loses
     # half (`assistant/answer/asks.py`). The best leave-one-out value, as above.
     form_weight: float = 0.04
-    # For an index built before title and answer vectors were kept: the nearest way of asking and
+    # For an index built before title vectors were kept: the nearest way of asking and
     # the entry vector, half and half, the words at 0.15, and the thresholds calibrated for that.
     entry_weight: float = 0.5
     word_weight_old: float = 0.15

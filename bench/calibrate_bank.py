@@ -31,7 +31,7 @@ def main() -> None:
     index = build_services(Settings()).index
     bank = AnswerBank(index)
     if not len(bank) or not bank._title_vectors:
-        print("the index holds no answer-bank entries with title and answer vectors: rebuild it")
+        print("the index holds no answer-bank entries with title vectors: rebuild it")
         return
     entries = bank.entries
     column = {pos: j for j, pos in enumerate(entries)}
@@ -48,7 +48,6 @@ def main() -> None:
     nearest = np.stack([similar[:, owners == j].max(axis=1) for j in range(len(entries))], axis=1)
     body = vectors @ np.stack([bank._entry_vectors[p] for p in entries]).T
     title = vectors @ np.stack([bank._title_vectors[p] for p in entries]).T
-    answer = vectors @ np.stack([bank._answer_vectors[p] for p in entries]).T
     words = np.zeros_like(nearest)
     entry_words = [bank._words[p] for p in entries]
     for r, text in enumerate(texts):
@@ -65,7 +64,7 @@ def main() -> None:
 
     old = 0.5 * nearest + 0.5 * body + BANK.word_weight_old * words
     new = (BANK.question_weight * nearest + BANK.body_weight * body + BANK.title_weight * title
-           + BANK.answer_weight * answer + BANK.word_weight * words + BANK.form_weight * form)
+           + BANK.word_weight * words + BANK.form_weight * form)
     print(f"{len(entries)} entries, {len(texts)} ways of asking (leave-one-out)")
     for name, scores, cuts in (("old scoring", old, (BANK.threshold_old, BANK.sure_old)),
                                ("current weights", new, (BANK.threshold, BANK.sure))):

@@ -137,20 +137,19 @@ def test_no_yes_is_put_before_a_card_that_does_not_answer_the_question_asked() -
     assert result is not None and not result.text.startswith("Yes")
 
 
-def test_the_bank_matches_a_question_to_each_entry_own_question_and_answer() -> None:
-    # Both entries' ways of asking and bodies are equally near; only the title and the answer of
-    # one of them are near the question asked.
+def test_the_bank_matches_a_question_to_each_entry_own_question() -> None:
+    # Both entries' ways of asking and bodies are equally near; only the title of one of them is
+    # near the question asked.
     chunks = [HOW, CAN]
     shared = [_unit(1, 0, 0, 1), _unit(1, 0, 0, 1)]
     titles = {0: _unit(0, 0, 1), 1: _unit(1, 0.1)}
-    answers = {0: _unit(0, 0, 1), 1: _unit(1, 0.2)}
     index = LoadedIndex(
         build="test", chunks=chunks, sentences=[["The body."]] * 2,
         sentence_chunk=np.arange(2, dtype=np.int32), sentence_vectors=np.stack(shared),
         keyword=None, store=None, manifest={},  # type: ignore[arg-type]
         question_vectors=np.stack(shared), question_chunk=np.arange(2, dtype=np.int32), chunk_vectors=np.stack(shared),
-        bank_vectors=np.stack([titles[0], answers[0], titles[1], answers[1]]),
-        bank_chunk=np.array([0, 0, 1, 1], dtype=np.int32),
+        bank_vectors=np.stack([titles[0], titles[1]]),
+        bank_chunk=np.array([0, 1], dtype=np.int32),
     )
     found = AnswerBank(index).match("ehc needs assessment request", _unit(1, 0.1), np.ones(2, dtype=bool))
     assert found is not None and found.entry.chunk_id == CAN.chunk_id

@@ -63,24 +63,24 @@ class AnswerBank:
         self._entry_vectors = (
             {pos: chunk_vectors[pos] for pos in self.entries} if chunk_vectors is not None and len(chunk_vectors) >= len(index.chunks) else {}
         )
-        # Each entry's own question (its title) and its direct answer, when the build holds them.
+        # Each entry's own question (its title), when the build holds it (the first of an entry's
+        # bank rows: a format-2 build also kept the direct answer after it, which is not used).
         self._title_vectors: dict[int, np.ndarray] = {}
-        self._answer_vectors: dict[int, np.ndarray] = {}
         bank_vectors, bank_chunk = getattr(index, "bank_vectors", None), getattr(index, "bank_chunk", None)
         if bank_vectors is not None and bank_chunk is not None and len(bank_chunk):
             for pos in self.entries:
                 rows = np.flatnonzero(bank_chunk == pos)
-                if len(rows) == 2:
-                    self._title_vectors[pos], self._answer_vectors[pos] = bank_vectors[rows[0]], bank_vectors[rows[1]]
-        # The body, title and answer vectors side by side, so one product scores them all.
+                if len(rows):
+                    self._title_vectors[pos] = bank_vectors[rows[0]]
+        # The body and title vectors side by side, so one product scores them both.
         owned = [pos for pos in self.entries if pos in self._title_vectors and pos in self._entry_vectors]
         self._own_row = {pos: i for i, pos in enumerate(owned)}
         self._own_vectors = (
-            np.stack([np.stack([self._entry_vectors[p], self._title_vectors[p], self._answer_vectors[p]]) for p in owned])
-            if owned else np.zeros((0, 3, 1), dtype=np.float32)
+            np.stack([np.stack([self._entry_vectors[p], self._title_vectors[p]]) for p in owned])
+            if owned else np.zeros((0, 2, 1), dtype=np.float32)
         )
         if len(owned) != len(self.entries):  # an entry without them: score every entry the old way
-            self._title_vectors, self._answer_vectors = {}, {}
+            self._title_vectors = {}
         vectors = index.question_vectors
         self._vectors = vectors[self._rows] if vectors is not None and len(self._rows) else np.zeros((0, 1), dtype=np.float32)
         self._words = {pos: _stems(" ".join([index.chunks[pos].title, *index.chunks[pos].questions])) for pos in self.entries}
@@ -112,11 +112,10 @@ class AnswerBank:
             if mask[owner] and similarity > best.get(owner, -1.0):
                 best[owner] = similarity
         if self._entry_vectors and self._title_vectors:
-            own = self._own_vectors @ vector  # body, title and answer similarity, one row an entry
+            own = self._own_vectors @ vector  # body and title similarity, one row an entry
             for pos in best:
-                body, title, answer = own[self._own_row[pos]]
-                best[pos] = (BANK.question_weight * best[pos] + BANK.body_weight * float(body)
-                             + BANK.title_weight * float(title) + BANK.answer_weight * float(answer))
+                body, title = own[self._own_row[pos]]
+                best[pos] = BANK.question_weight * best[pos] + BANK.body_weight * float(body) + BANK.title_weight * float(title)
         elif self._entry_vectors:
             for pos in best:
                 best[pos] = (1 - BANK.entry_weight) * best[pos] + BANK.entry_weight * float(self._entry_vectors[pos] @ vector)

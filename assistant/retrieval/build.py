@@ -200,15 +200,17 @@ def _embed_missing(
 
 
 def _embed_bank(records: list[dict[str, Any]], vectors: list[ChunkVectors], embedder: Embedder) -> int:
-    """Title and answer vectors for bank entries carried over from a build made before they were kept."""
+    """Title vectors for bank entries carried over from a build made before they were kept."""
     todo = [i for i, v in enumerate(vectors) if v.bank is None and bank_texts(records[i])]
     if not todo:
         return 0
     texts = [t for i in todo for t in bank_texts(records[i])]
     matrix = embedder.embed(texts)
-    for n, i in enumerate(todo):
-        v = vectors[i]
-        vectors[i] = ChunkVectors(v.chunk, v.questions, v.sentences, matrix[2 * n : 2 * n + 2])
+    start = 0
+    for i in todo:
+        v, n = vectors[i], len(bank_texts(records[i]))
+        vectors[i] = ChunkVectors(v.chunk, v.questions, v.sentences, matrix[start : start + n])
+        start += n
     return len(texts)
 
 

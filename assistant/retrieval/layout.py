@@ -30,7 +30,7 @@ from assistant.models import Chunk, LegalStatus, PassageKind
 from assistant.ports import VectorStore
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 EMBEDDED_STORE = "chroma"
 StoreFactory = Callable[[Path, str], VectorStore]
 # What reading a damaged build raises: a cut or garbled .npz is a BadZipFile or an EOFError.
@@ -71,9 +71,10 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
 
 
 def bank_texts(record: dict[str, Any]) -> list[str]:
-    """An answer-bank entry's own question (its title) and its direct answer, each embedded on its
-    own: the bank matches a message against them as well as against the ways of asking."""
-    return [record["title"], record["answer"]] if record.get("answer") else []
+    """An answer-bank entry's own question (its title), embedded on its own: the bank matches a
+    message against it as well as against the ways of asking and the entry's body. (Format 2 also
+    embedded the direct answer; it carried no weight in the match, so format 3 leaves it out.)"""
+    return [record["title"]] if record.get("answer") else []
 
 
 def embedding_text(record: dict[str, Any]) -> str:
@@ -92,7 +93,7 @@ class ChunkVectors:
     chunk: np.ndarray
     questions: np.ndarray
     sentences: np.ndarray
-    bank: np.ndarray | None = None  # an answer-bank entry's title and answer (`bank_texts`); None: not made yet
+    bank: np.ndarray | None = None  # an answer-bank entry's title vector (`bank_texts`); None: not made yet
 
 
 def current_build(index_dir: Path) -> Path | None:

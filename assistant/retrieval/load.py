@@ -49,7 +49,8 @@ class LoadedIndex:
     question_vectors: np.ndarray | None = None
     chunk_vectors: np.ndarray | None = None  # each chunk's own vector (title and text), row = chunk number
     question_chunk: np.ndarray | None = None
-    # Each answer-bank entry's title and answer vectors (two rows an entry), and the entry of each row.
+    # Each answer-bank entry's title vector (one row an entry; a format-2 build also kept its
+    # answer after it, unused), and the entry of each row.
     bank_vectors: np.ndarray | None = None
     bank_chunk: np.ndarray | None = None
 
