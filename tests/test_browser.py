@@ -289,7 +289,6 @@ def feedback_rows(site: Site) -> list[dict[str, Any]]:
 
 def test_ask_answer_first_screen_focus_and_stream(site: Site, page: Page, size: str) -> None:
     page.goto(site.base + "/")
-    button = page.locator("#ask-form button[type=submit]")
     assert bottom_in_view(page, "#ask-form button[type=submit]"), "Ask is below the fold"  # no scrolling to ask
     shot(page, f"home-{size}")
     page.evaluate("""() => { window.__t = {};  /* in the page: from pressing Ask to the answer's heading taking focus */

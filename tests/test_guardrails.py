@@ -17,7 +17,7 @@ import pytest
 
 from assistant import messages
 from assistant.guardrails import Screened, screen
-from assistant.guardrails.injection import has_hidden, sanitize
+from assistant.screening.injection import has_hidden, sanitize
 from assistant.models import AnswerStatus
 
 DEV = Path(os.environ.get("SEND_DEV_QUESTIONS", "/work/shared/evals/dev_questions.jsonl"))
@@ -94,7 +94,7 @@ def test_no_ordinary_question_in_the_routing_file_is_refused_as_an_injection() -
 
 @pytest.mark.parametrize("name", [
     "assistant.messages", "assistant.guardrails", "assistant.guardrails._text",
-    "assistant.guardrails.injection", "assistant.guardrails.verdict", "assistant.screening.injection", "assistant.screening.folding",
+    "assistant.guardrails.verdict", "assistant.screening.injection", "assistant.screening.folding",
 ])
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))

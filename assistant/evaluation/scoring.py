@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.citations.provisions import parse_basis
-from assistant.models import Answer, AnswerStatus, PassageKind, Persona
+from assistant.models import Answer, PassageKind, Persona
 from assistant.sources import covers
 
 EXPECTED_STATUSES: dict[str, set[str]] = {

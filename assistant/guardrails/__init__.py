@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from assistant import messages
-from assistant.guardrails import injection
+from assistant.screening import injection
 from assistant.guardrails.verdict import Screened, Verdict
 from assistant.models import AnswerStatus
 

@@ -74,7 +74,6 @@ check("GET /static/app.css 304", c.get("/static/app.css", headers={"If-None-Matc
 for origin in ("https://www.council.example", "https://evil.example"):
     check(f"OPTIONS /api/chat preflight {origin}", c.options("/api/chat", headers={"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}))
     check(f"POST /api/chat cross-origin {origin}", c.post("/api/chat", json={"message": "What is reg 13?"}, headers={"Origin": origin}))
-import socket
 class Raw:
     def __init__(self, head):
         lines = head.split("\r\n")

@@ -6,7 +6,7 @@ ANALYSE_ONLY=1 searches without sending.
 
     python bench/live_drill/seeded.py http://127.0.0.1:8000 ./data server.log
 """
-import json, os, re, sys, time, unicodedata
+import json, os, re, sys, time
 from pathlib import Path
 import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
