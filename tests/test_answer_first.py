@@ -3,6 +3,7 @@ index with hand-made vectors (no model needed)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -168,3 +169,33 @@ def test_nothing_near_the_question_gives_no_answer() -> None:
 def test_strip_refs_removes_bracketed_references_but_keeps_other_brackets() -> None:
     assert strip_refs("Ask the SEN team (the council) within 6 weeks (reg 5(1)).") == "Ask the SEN team (the council) within 6 weeks."
     assert strip_refs("Schools must do this (SEND Code of Practice 2015, 6.2).") == "Schools must do this."
+
+
+REFORM = Chunk(
+    "reform/white-paper-assessment", "reform/white-paper-assessment", "", "Schools White Paper 2026", "chapter 4",
+    "Proposed changes to assessments", LegalStatus.PROPOSAL, kind=PassageKind.SUMMARY,
+)
+REFORM_SENTENCE = "The white paper proposes that parents could ask for an assessment through the school instead."
+
+
+def _index_with_a_proposal(entry: Chunk) -> LoadedIndex:
+    """The small index plus a proposal whose sentence is near the question (cosine 0.75) and unlike the law shown."""
+    chunks = [entry, S36, REG5, S51, TRANSPORT, REFORM]
+    table = {**SENTENCES, entry.chunk_id: SENTENCES[ASK.chunk_id], REFORM.chunk_id: [(REFORM_SENTENCE, _unit(1, -0.3, 0, 0, 0, 0.8))]}
+    return LoadedIndex(
+        build="test", chunks=chunks, sentences=[[t for t, _ in table[c.chunk_id]] for c in chunks],
+        sentence_chunk=np.array([i for i, c in enumerate(chunks) for _ in table[c.chunk_id]], dtype=np.int32),
+        sentence_vectors=np.stack([v for c in chunks for _, v in table[c.chunk_id]]),
+        keyword=None, store=None, manifest={},  # type: ignore[arg-type]
+        question_vectors=np.stack([_unit(1, 0.05), _unit(0.95, 0.1, 0.1)]), question_chunk=np.array([0, 0], dtype=np.int32),
+    )
+
+
+@pytest.mark.parametrize(("status", "shown"), [(LegalStatus.LAW, False), (LegalStatus.PROPOSAL, True)])
+def test_the_law_behind_an_answer_on_current_law_is_never_topped_up_with_a_proposal(status: LegalStatus, shown: bool) -> None:
+    entry = dataclasses.replace(ASK, status=status)
+    index = _index_with_a_proposal(entry)
+    question = Question("can I ask for an assessment myself", _unit(1, 0.06), Persona.ADVISER, np.ones(6, dtype=bool))
+    composed = GroundedComposer(index).compose(question, [Passage(c, 1.0 - i / 10) for i, c in enumerate(index.chunks)])
+    assert composed is not None and composed.engine == "answer_bank"
+    assert (REFORM_SENTENCE in composed.spoken.text) is shown

@@ -82,6 +82,10 @@ class GroundedComposer:
         basis = self.bank.basis_passages(entry, question.vector, question.mask, limit=limit)
         law: list[Cited] = [(b.sentence, b.chunk) for b in basis]
         if len(law) < limit:
+            # "The law behind this" answer on current law is topped up with current law: a
+            # proposal's passage joins only an entry that is itself about a proposal.
+            if entry.status is not LegalStatus.PROPOSAL:
+                passages = [p for p in passages if p.chunk.status is not LegalStatus.PROPOSAL]
             law += self._supporting(question, passages, shown=law, limit=limit - len(law))
         return Draft(
             lead=[(reply_first(entry.answer), entry)],
