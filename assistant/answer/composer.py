@@ -82,7 +82,9 @@ class GroundedComposer:
         basis = self.bank.basis_passages(entry, question.vector, question.mask, limit=limit)
         law: list[Cited] = [(b.sentence, b.chunk) for b in basis]
         if len(law) < limit:
-            law += self._supporting(question, passages, shown=law, limit=limit - len(law))
+            # Current law is not supported by a proposal: only an entry on a proposal cites one.
+            pool = passages if entry.status is LegalStatus.PROPOSAL else [p for p in passages if p.chunk.status is not LegalStatus.PROPOSAL]
+            law += self._supporting(question, pool, shown=law, limit=limit - len(law))
         return Draft(
             lead=[(reply_first(entry.answer), entry)],
             next_steps=[(step, entry) for step in entry.next_steps],
