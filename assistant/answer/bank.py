@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.asks import Form, agreement, ask_of
-from assistant.models import Chunk, PassageKind
+from assistant.models import Chunk, LegalStatus, PassageKind
 from assistant.ports import SearchIndex
 from assistant.retrieval.keyword import stem
 from assistant.sources import canonical_source, parse_ref
@@ -139,6 +139,8 @@ class AnswerBank:
         themselves: the entry is among the top passages retrieved, or it rests on a provision
         one of them holds. Two readings of the question that agree are rarely both wrong."""
         ranked = sorted(self.scores(question, vector, mask).items(), key=lambda item: -item[1])
+        if not asks_about_change(question):  # an entry on a proposal answers only a question about change
+            ranked = [(p, sc) for p, sc in ranked if self.index.chunks[p].status is not LegalStatus.PROPOSAL]
         if not ranked:
             return None
         (pos, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
@@ -227,6 +229,29 @@ def _overlaps(have: object, want: object) -> bool:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+
+# A question about a change to the system: a reform, a proposal, something heard or read about
+# what will happen. Only such a question is answered by an entry that explains a proposal; any
+# other is answered from current law, never from a proposal that happens to share its words.
+_CHANGE = re.compile(
+    r"\b(?:reforms?|propos\w*|white ?paper|green ?paper|bill|consult\w*|improvement plan|royal assent|parliament|"
+    r"scrap\w*|phas\w* out|abolish\w*|get(?:ting)? rid of|isps?|individual support plans?|inclusion standards?|"
+    r"new (?:law|laws|rules|system|duties)|(?:law|rules|system) (?:is |are )?chang\w*|chang\w* (?:to|in) the (?:law|rules|system)|"
+    r"government (?:plans?|wants|is planning)|(?:heard|read|saw|seen|told)\b.{0,60}\b(?:will|going to|now)|"
+    r"will (?:only|no longer|stop|be (?:replaced|removed|ended))|no longer (?:get|have|be)|from 20\d\d|in 20(?:2[6-9]|3\d))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_change(question: str) -> bool:
+    """Whether a message asks about a change to SEND law or the system (so a proposal may answer it).
+
+    >>> asks_about_change("read on facebook that ehcps will only be reviewed at key stages now")
+    True
+    >>> asks_about_change("do i have to wait till next october to change the EHCP?")
+    False
+    """
+    return bool(_CHANGE.search(question))
 
 
 def _stems(text: str) -> frozenset[str]:

@@ -175,12 +175,15 @@ class GroundedComposer:
 
 
 _SHORT_REPLY = re.compile(r"^((?:\S+\s?){1,3}?)\.\s+(\S+)(.*)$", re.DOTALL)
+_JOINED = re.compile(r"^[^.?!]{1,40}?\s[—–-]\s")  # already "Yes — ...", "Not automatically — ..."
+_ARTICLES = {"The", "A", "An", "Every", "Each", "This", "That", "These", "Those", "It", "They", "You", "Your"}
 
 
 def reply_first(answer: str) -> str:
     """An answer that opens with a bare reply ("Yes.", "No.", "Not automatically.") says it in
     one sentence with what follows, so its first sentence is both the reply and its substance.
-    The next word keeps its capital when it is an acronym or starts a name ("Disabled Students'").
+    The next word keeps its capital when it is an acronym or starts a name ("Disabled Students'");
+    an answer already joined ("Yes — you can ...") is left as it is, so the reply is never doubled.
 
     >>> reply_first("Yes. You can ask the council yourself.")
     'Yes — you can ask the council yourself.'
@@ -188,15 +191,20 @@ def reply_first(answer: str) -> str:
     'No — schools must use their best endeavours.'
     >>> reply_first("No. Disabled Students' Allowance helps instead.")
     "No — Disabled Students' Allowance helps instead."
+    >>> reply_first("No. The Ombudsman cannot look at academies.")
+    'No — the Ombudsman cannot look at academies.'
+    >>> reply_first("Yes — you can ask the council yourself. A letter is enough.")
+    'Yes — you can ask the council yourself. A letter is enough.'
     >>> reply_first("6 weeks from the request.")
     '6 weeks from the request.'
     """
-    match = _SHORT_REPLY.match(answer.strip())
-    if not match:
+    answer = answer.strip()
+    match = _SHORT_REPLY.match(answer)
+    if not match or _JOINED.match(answer):
         return answer
     reply, word, rest = match.groups()
     following = rest.split(maxsplit=1)[0] if rest.strip() else ""
-    if not word[1:2].isupper() and not following[:1].isupper():
+    if word in _ARTICLES or (not word[1:2].isupper() and not following[:1].isupper()):
         word = word[0].lower() + word[1:]
     return f"{reply.strip()} — {word}{rest}"
 

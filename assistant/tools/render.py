@@ -76,8 +76,8 @@ def appeal_markdown(route: AppealRoute, *, lead: str = "") -> tuple[str, list[Ci
     """The appeal card; `lead`, when given, answers the question in the card's first words."""
     nums = _Numberer()
     summary = route.summary
-    if lead == "Yes.":
-        summary = f"Yes: {summary[:1].lower()}{summary[1:]}" if summary[:2] in ("A ", "An", "Th") else f"Yes. {summary}"
+    if lead == "Yes.":  # one sentence: the yes joined to what it says yes to, never a bare "Yes."
+        summary = f"Yes: {summary[:1].lower()}{summary[1:]}"
     elif lead:
         summary = f"{lead} {summary}"
     lines = [f"{summary} {nums.marks(route.cites[:2])}", "",
