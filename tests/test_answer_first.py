@@ -195,7 +195,8 @@ def _index_with_a_proposal(entry: Chunk) -> LoadedIndex:
 def test_the_law_behind_an_answer_on_current_law_is_never_topped_up_with_a_proposal(status: LegalStatus, shown: bool) -> None:
     entry = dataclasses.replace(ASK, status=status)
     index = _index_with_a_proposal(entry)
-    question = Question("can I ask for an assessment myself", _unit(1, 0.06), Persona.ADVISER, np.ones(6, dtype=bool))
+    # a question about change, as only such a question may be answered by an entry on a proposal
+    question = Question("will the white paper change how I ask for an assessment myself", _unit(1, 0.06), Persona.ADVISER, np.ones(6, dtype=bool))
     composed = GroundedComposer(index).compose(question, [Passage(c, 1.0 - i / 10) for i, c in enumerate(index.chunks)])
     assert composed is not None and composed.engine == "answer_bank"
     assert (REFORM_SENTENCE in composed.spoken.text) is shown
