@@ -90,7 +90,7 @@ def _parent(draft: Draft, cite) -> tuple[str, str, list[str], str]:  # type: ign
 def _adviser(draft: Draft, cite) -> tuple[str, str, list[str], str]:  # type: ignore[no-untyped-def]
     refs = "; ".join(draft.pinpoints) or "; ".join(_pinpoint(c) for _, c in draft.law[:3])
     lead = " ".join(cite(s, c, plain=False) for s, c in draft.lead)
-    first = f"**{refs}** — {lead}" if refs else lead
+    first = f"**{refs}**: {lead}" if refs else lead  # a colon: the lead may itself hold a dash ("Yes — ...")
     lines = [f"- **{_pinpoint(c)}** ({c.status.label}): {cite(s, c, plain=False)}" for s, c in draft.law]
     law = "\n".join(lines)
     return "\n\n".join([first, law] if law else [first]), _unmarked(lead), [], law
