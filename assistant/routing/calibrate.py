@@ -26,8 +26,10 @@ the other labels with their thresholds and the agreement rule), giving the issue
 the examples: safeguarding recall and right kind, false safeguarding, out of scope redirected,
 predictions declined, refusals, and ordinary examples wrongly stopped.
 
-Figures when last written (1,464 message examples, 5 x 5 folds): see the README's routing
-section and the report printed by the script.
+Figures when last written (2,029 message examples, 5 x 5 folds, logistic C=2): balanced
+accuracy 80.1% ± 0.5; safeguarding recall 94.5% ± 0.4, right kind 82.3% ± 0.9, false
+safeguarding 6.5% ± 0.3 of ordinary examples; out of scope redirected 56.5% ± 1.8; predictions
+declined 52.9% ± 2.2; ordinary examples stopped 2.8% ± 0.1 (the README has the table).
 """
 
 from __future__ import annotations
