@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.routing.classify import LinearModel, Model, NearestExemplars
 
-__all__ = ["fit", "oof_scores"]
+__all__ = ["fit", "oof_scores", "repeated_oof_scores"]
 
 
 def fit(kind: str, X: np.ndarray, y: np.ndarray, labels: list[str], params: dict[str, Any]) -> Model:
@@ -53,4 +53,33 @@ def oof_scores(kind: str, X: np.ndarray, y: np.ndarray, labels: list[str], param
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(X, y):
         out[test] = fit(kind, X[train], y[train], labels, params).scores(X[test])
+    return out
+
+
+def repeated_oof_scores(kind: str, X: np.ndarray, y: np.ndarray, labels: list[str], params: dict[str, Any],
+                        *, folds: int = 5, repeats: int = 5, seed: int = 0, jobs: int = 1) -> np.ndarray:
+    """Out-of-fold scores ``repeats`` times over, shape (repeats, examples, labels).
+
+    Each repeat is a stratified ``folds``-fold split with its own fixed shuffle (repeat r uses
+    seed ``seed + r``), so every example is scored once per repeat by a model that never saw it,
+    and two calls with the same arguments split alike: the logistic and the nearest-example scores
+    of one repeat come from the same folds and can be combined row by row. ``jobs`` fits folds in
+    parallel (joblib processes); the result does not depend on it.
+    """
+    from joblib import Parallel, delayed
+    from sklearn.model_selection import StratifiedKFold
+
+    splits = [(r, train, test) for r in range(repeats)
+              for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + r).split(X, y)]
+
+    def one(train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        return fit(kind, X[train], y[train], labels, params).scores(X[test])
+
+    if kind == "nearest" or jobs <= 1:  # nearest examples cost less than starting a worker
+        scored = [one(train, test) for _, train, test in splits]
+    else:
+        scored = Parallel(n_jobs=jobs)(delayed(one)(train, test) for _, train, test in splits)
+    out = np.zeros((repeats, len(y), len(labels)), dtype=np.float32)
+    for (r, _, test), scores in zip(splits, scored, strict=True):
+        out[r, test] = scores
     return out
