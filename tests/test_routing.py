@@ -132,7 +132,8 @@ def test_docstring_examples(name: str) -> None:
 # --- the decision logic, with hand-made vectors ------------------------------------------------
 
 AXES = {name: i for i, name in enumerate(["emergency", "answer", "prediction", "out_of_scope", "no_context",
-                                          "resident", "in_passing", "tool", "engine", "refuse_assessment"])}
+                                          "resident", "in_passing", "tool", "engine", "refuse_assessment",
+                                          "cease_plan", "other"])}
 
 
 def _axis(name: str) -> np.ndarray:
@@ -184,6 +185,29 @@ def tiny_router() -> Router:
             "appeal_decisions": {"model": "logistic", "k": 1}}
     return Router(Trained(vectors, logistic), thresholds=Thresholds(spec), decisions=decisions,
                   front_door=lambda la: f"the {la} front door" if la else None)
+
+
+def _appeal_router(sure: float) -> Router:
+    """Only the appeal-decision classifier matters here: three decisions, a model sure of each axis."""
+    labels = ["refuse_assessment", "cease_plan", "other"]
+    decisions = {
+        "message": _set("message", [_label("answer_x", "answer", AnswerStatus.ANSWERED)], [Example("a", "answer_x")]),
+        "appeal_decisions": _set("appeal_decisions", [_label(n, "", None) for n in labels], [Example(n, n) for n in labels]),
+    }
+    vectors = {"message": np.stack([_axis("answer")]), "appeal_decisions": np.stack([_axis(n) for n in labels])}
+    models = {name: LinearModel(d.label_names(), vectors[name] * 20.0, np.zeros(len(d.labels), np.float32))
+              for name, d in decisions.items()}
+    spec = {"message": {"model": "logistic", "k": 1}, "appeal_decisions": {"model": "logistic", "k": 1, "sure": sure}}
+    return Router(Trained(vectors, models), thresholds=Thresholds(spec), decisions=decisions, front_door=lambda la: None)
+
+
+def test_the_appeal_card_names_a_decision_only_when_sure_and_never_other() -> None:
+    router = _appeal_router(sure=0.9)
+    assert router.appeal_decision(_axis("cease_plan")) == "cease_plan"
+    between = (_axis("cease_plan") + _axis("refuse_assessment")) / np.sqrt(2)  # torn between two decisions
+    assert router.appeal_decision(between) is None
+    assert router.appeal_decision(_axis("other")) is None  # not a tribunal decision: the answer engine answers
+    assert _appeal_router(sure=0.0).appeal_decision(between) in ("cease_plan", "refuse_assessment")
 
 
 def test_safeguarding_stops_with_its_reply(tiny_router: Router) -> None:

@@ -328,7 +328,7 @@ def use_tools(pipe: Pipeline, ctx: Context) -> None:
     tool = pipe.router.tool(ctx.vectors[0])
     decision = pipe.router.appeal_decision(ctx.vectors[0]) if tool == "appeal_route" else None
     ctx.timings["tool_decision"] = (time.perf_counter() - started) * 1000
-    if tool is None:
+    if tool is None or (tool == "appeal_route" and decision is None):  # not sure which decision: the engine answers
         return
     result = pipe.answer_with_tool(tool, ctx.message, today=ctx.today, decision=decision, earlier=ctx.facts.dates(),
                                    ask=ask_of(ctx.message).value)

@@ -71,6 +71,11 @@ ANSWER_LEAK = {"message": 0.01, "tools": 0.05, "jurisdiction": 0.05}
 LABEL_LEAK: dict[str, float] = {}  # a label allowed a different share (none: measured worse on the own set)
 ORDINARY = {"message": {"answer"}, "tools": {"engine"}, "jurisdiction": {"in_passing"}}
 THRESHOLDS = Path(__file__).resolve().parent / "data" / "thresholds.yaml"
+# The appeal card states one decision's route, deadline and tribunal: a card for the wrong decision
+# tells a family the wrong law. The decision is taken only when the classifier is at least this
+# sure, set (`_appeal_sure`) so that out of fold at least APPEAL_PRECISION of the cards it would
+# give are for the right decision; below it, and for "other", the answer engine answers instead.
+APPEAL_PRECISION = 0.95
 
 
 def spread(values: Any) -> str:
@@ -239,6 +244,23 @@ def _jurisdiction_thresholds(scores: np.ndarray, y: np.ndarray, decision: Decisi
     return {"in_passing_alone": round(max(alone_limit, 0.5), 4), "in_passing": round(best, 4)}
 
 
+def _appeal_sure(scores: np.ndarray, y: np.ndarray, decision: DecisionSet) -> tuple[float, float, float]:
+    """The lowest top probability at which the appeal cards given (not "other") are right at least
+    APPEAL_PRECISION of the time, out of fold (the repeats pooled); with the share of the examples
+    (not "other") that still get a card, and the precision reached."""
+    labels = decision.label_names()
+    scores, y = _pooled(scores, y)
+    top, best = scores.max(axis=1), scores.argmax(axis=1)
+    other = labels.index("other") if "other" in labels else -1
+    card = best != other
+    for limit in np.round(np.arange(0.0, 1.0, 0.01), 2):
+        given = card & (top >= limit)
+        if given.any() and (best[given] == y[given]).mean() >= APPEAL_PRECISION:
+            kept = given[y != other].mean() if (y != other).any() else 0.0
+            return float(limit), float(kept), float((best[given] == y[given]).mean())
+    return 1.0, 0.0, 1.0
+
+
 def routed(entry: dict[str, Any], decision: DecisionSet, scores: np.ndarray, nearest: np.ndarray) -> np.ndarray:
     """The label index each example is routed to by the message classifier as the router decides
     (router.safeguarding, then router._other with its agreement rule), -1 for the answer engine;
@@ -370,5 +392,9 @@ def calibrate(vectors: dict[str, np.ndarray], *, jobs: int | None = None) -> tup
             lines += kind_confusion(entry, decision, chosen["scores"], results["nearest"]["scores"], y)
         if name == "tools":
             entry["near_slack"] = NEAR_SLACK
+        if name == "appeal_decisions":
+            entry["sure"], kept, precision = _appeal_sure(chosen["scores"], y, decision)
+            lines.append(f"- a card only at probability >= {entry['sure']}: right decision {precision:.1%} of the cards "
+                         f"given, {kept:.1%} of the examples (not 'other') get one; the rest go to the answer engine")
         spec[name] = entry
     return spec, "\n".join(lines)

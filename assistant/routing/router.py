@@ -302,7 +302,14 @@ class Router:
                 return None
         return name
 
-    def appeal_decision(self, vector: np.ndarray) -> str:
-        """The DecisionType value of the decision an appeal question is about."""
+    def appeal_decision(self, vector: np.ndarray) -> str | None:
+        """The DecisionType value of the decision an appeal question is about, or None when the
+        classifier is not sure enough (``appeal_decisions.sure``) or it is "other": the card for
+        the wrong decision would state the wrong route and deadline, so the answer engine answers."""
         classifier = self.classifiers["appeal_decisions"]
-        return classifier.labels[int(np.argmax(classifier.scores(vector)))]
+        scores = classifier.scores(vector)
+        best = int(np.argmax(scores))
+        label = classifier.labels[best]
+        if label == "other" or float(scores[best]) < float(self.thresholds.param("appeal_decisions", "sure") or 0.0):
+            return None
+        return label
