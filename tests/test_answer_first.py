@@ -200,3 +200,17 @@ def test_the_law_behind_an_answer_on_current_law_is_never_topped_up_with_a_propo
     composed = GroundedComposer(index).compose(question, [Passage(c, 1.0 - i / 10) for i, c in enumerate(index.chunks)])
     assert composed is not None and composed.engine == "answer_bank"
     assert (REFORM_SENTENCE in composed.spoken.text) is shown
+
+
+def test_the_first_sentence_scored_is_a_sentence_not_a_heading() -> None:
+    import doctest
+
+    from assistant.evaluation import scoring
+    from assistant.models import Answer, AnswerStatus
+
+    looked_up = Answer(AnswerStatus.ANSWERED, "**What the law says**\n\n- Section 19 sets the principles. [1]")
+    assert scoring.first_sentence_of(looked_up) == "Section 19 sets the principles."
+    answered = Answer(AnswerStatus.ANSWERED, "whole text", lead="No — mediation does not stop an appeal. More.")
+    assert scoring.first_sentence_of(answered) == "No — mediation does not stop an appeal."
+    assert scoring.first_sentence_of(Answer(AnswerStatus.ANSWERED, "### Heading\n6 weeks from the request. [1]")) == "6 weeks from the request."
+    assert doctest.testmod(scoring).failed == 0

@@ -122,10 +122,21 @@ def words_before_sources(text: str) -> int:
     return len(re.findall(r"[A-Za-z0-9']+", text[: match.start()] if match else text))
 
 
+_HEADING = re.compile(r"^(?:#+\s.*|\*\*[^*]+\*\*:?)$")
+
+
 def first_sentence_of(answer: Answer) -> str:
-    """The answer's first sentence: its direct answer when the engine gives one."""
+    """The answer's first sentence: its direct answer when the engine gives one. A heading on a
+    line of its own ("**What the law says**", "### ...") is not a sentence and is passed over.
+
+    >>> from assistant.models import AnswerStatus
+    >>> first_sentence_of(Answer(AnswerStatus.ANSWERED, "**What the law says**\\n- Decide within 6 weeks. [1]"))
+    'Decide within 6 weeks.'
+    """
     text = answer.lead or answer.text
     for line in text.splitlines():
+        if _HEADING.match(line.strip()):
+            continue
         line = line.strip().lstrip("-*> ").strip()
         if line and not line.startswith("**Draft reply") and not line.startswith("Dear "):
             match = re.match(r"(.+?[.!?])(?:\s|$)", line)
