@@ -26,10 +26,12 @@ the other labels with their thresholds and the agreement rule), giving the issue
 the examples: safeguarding recall and right kind, false safeguarding, out of scope redirected,
 predictions declined, refusals, and ordinary examples wrongly stopped.
 
-Figures when last written (2,029 message examples, 5 x 5 folds, logistic C=2): balanced
-accuracy 80.1% ± 0.5; safeguarding recall 94.5% ± 0.4, right kind 82.3% ± 0.9, false
-safeguarding 6.5% ± 0.3 of ordinary examples; out of scope redirected 56.5% ± 1.8; predictions
-declined 52.9% ± 2.2; ordinary examples stopped 2.8% ± 0.1 (the README has the table).
+Figures when last written (2,136 message examples, 5 x 5 folds, logistic C=2): balanced
+accuracy about 80%; safeguarding recall 94.4% ± 0.3, right kind 82.6% ± 0.2, false
+safeguarding 6.0% ± 0.2 of ordinary examples; out of scope redirected 62.6% ± 1.7; predictions
+declined 52.5% ± 1.0; ordinary examples stopped 3.2% ± 0.2. Jurisdiction (380 examples): naming
+no English place, 94.5% of families outside England redirected and 29.8% of English families
+wrongly; naming one too, 30.3% and 9.5% (the README has the table).
 """
 
 from __future__ import annotations
@@ -76,10 +78,15 @@ ANSWER_LEAK = {"message": 0.01, "tools": 0.05}
 # weighted by how often each writes that kind of message (a judgement, stated here rather than
 # taken from how many examples of each were written): a message naming only somewhere outside
 # England comes mostly from a family living there (0.8); one that also names an English place
-# mostly from an English family (0.2 resident: moved from, relatives, a school over the border).
-# With the examples of 2026-12 this moved in_passing_alone 0.70 -> 0.59 and in_passing 0.81 -> 0.42:
+# mostly from an English family (moved from, relatives, a school over the border). There the
+# classifier separates the two poorly and the weighted rule alone can fall to never redirecting
+# (measured: 0.05 with 0.2 resident), so instead the limit is the highest that wrongly redirects at
+# most JURISDICTION_LEAK of the English families: a Welsh family that names Bristol is still
+# redirected when it reads clearly as living in Wales.
+# With the examples of 2026-12 this moved in_passing_alone 0.70 -> 0.59 and in_passing 0.81 -> 0.45:
 # before, about half the English families naming a Welsh or Scottish place in passing were redirected.
 RESIDENT_SHARE = {"in_passing_alone": 0.8, "in_passing": 0.2}
+JURISDICTION_LEAK = 0.10
 LABEL_LEAK: dict[str, float] = {}  # a label allowed a different share (none: measured worse on the own set)
 ORDINARY = {"message": {"answer"}, "tools": {"engine"}, "jurisdiction": {"in_passing"}}
 THRESHOLDS = Path(__file__).resolve().parent / "data" / "thresholds.yaml"
@@ -247,7 +254,10 @@ def _jurisdiction_thresholds(scores: np.ndarray, y: np.ndarray, decision: Decisi
             if not len(lived) or not len(passed):
                 break
             # a resident family is redirected when "in passing" scores below the limit
-            cost = share * (lived >= limit).mean() + (1 - share) * (passed < limit).mean()
+            wrong = float((passed < limit).mean())
+            cost = share * (lived >= limit).mean() + (1 - share) * wrong
+            if key == "in_passing" and wrong <= JURISDICTION_LEAK:
+                cost = -limit  # within the leak limit: the highest limit, redirecting the most residents
             if cost < best_cost - 1e-9:
                 best, best_cost = float(limit), float(cost)
         out[key] = round(max(best, 0.5) if key == "in_passing_alone" else best, 4)
