@@ -4,6 +4,7 @@ in-memory index and a FakeEmbedder (tests/fakes.py). What MiniLM adds is tested 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -100,3 +101,16 @@ def test_the_pipeline_gives_each_question_its_status(case: Case, index: MemoryIn
     if case.cites:
         assert case.cites in [c.ref for c in answer.citations]
     assert [t.status for t in conversations.turns[answer.conversation_id]] == [case.status.value]
+
+
+def test_a_dated_event_is_remembered_whatever_its_turn_gets(index: MemoryIndex, fake: FakeEmbedder) -> None:
+    # whatever a turn gets (an answer, an abstention, a refusal or redirect by routing, or no tool
+    # wired in at all, as here) it teaches the conversation its dates, so a later "by when must
+    # they decide?" can be worked out from them
+    conversations = MemoryConversations()
+    pipeline = Pipeline(
+        retriever=Retriever(index, fake), composer=ExtractiveComposer(index), conversations=conversations, screen=screen,
+    )
+    answer = pipeline.answer("zzz qqq xyzzy: we sent our request for an EHC needs assessment on 2 September 2026")
+    (turn,) = conversations.turns[answer.conversation_id]
+    assert json.loads(turn.facts)["events"] == {"request_received": "2026-09-02"}

@@ -414,7 +414,10 @@ def test_routing_file_rates(pipeline) -> None:  # type: ignore[no-untyped-def]
     # at the cost of one refusal on this file (0.85 -> 0.84)
     stopped = [r["id"] for r, c in answers if c.status in (AnswerStatus.OUT_OF_SCOPE, AnswerStatus.REFUSED)]
     assert len(stopped) / len(answers) <= 0.01, stopped
-    assert redirected >= 0.83
+    # 72 of 87 after the 7 December recalibration (30 ordinary statements of a dated event added;
+    # falsify's floor moved 0.48 -> 0.51 and one request to fake evidence now reaches the answer
+    # engine, which only quotes the law): requests to fake evidence are the weakest label (issue 15)
+    assert redirected >= 0.82
 
 
 @pytest.mark.integration

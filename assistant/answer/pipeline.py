@@ -235,6 +235,7 @@ def screen(pipe: Pipeline, ctx: Context) -> None:
 def route(pipe: Pipeline, ctx: Context) -> None:
     """Decide by meaning where the message goes: safeguarding (by kind) first, then where the
     family is, refusals, out of scope, predictions, distress. Embeds the message once."""
+    _learn_events(ctx)
     if pipe.router is None:
         return
     _embed(pipe, ctx, meaning_text(ctx.query))
@@ -313,15 +314,20 @@ def topic_words(earlier: str, current: str, limit: int = 8) -> list[str]:
     return out[:limit]
 
 
-def use_tools(pipe: Pipeline, ctx: Context) -> None:
-    """Dates and "can I appeal this decision?" are answered by the deterministic tools, chosen by
-    meaning; dates given in earlier turns count. Every turn's dated events are remembered."""
-    if pipe.answer_with_tool is None:
-        return
+def _learn_events(ctx: Context) -> None:
+    """Every turn's dated events are remembered, whatever the turn itself gets (a dated statement
+    on its own may be refused, redirected or abstained on), so a later "by when?" can use them."""
     from assistant.tools.intent import events_in
 
     ctx.learned.events = {k: v.isoformat() for k, v in events_in(ctx.message, today=ctx.today).items()
                           if k != "tribunal_order"}
+
+
+def use_tools(pipe: Pipeline, ctx: Context) -> None:
+    """Dates and "can I appeal this decision?" are answered by the deterministic tools, chosen by
+    meaning; dates given in earlier turns count (each turn's own are learned by `route`)."""
+    if pipe.answer_with_tool is None:
+        return
     if pipe.router is None or ctx.vectors is None or ctx.route not in ("answer", "distress"):
         return
     started = time.perf_counter()
