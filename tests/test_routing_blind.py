@@ -1,7 +1,8 @@
 """The blind routing sets (issue 15): messages written by someone who never saw the routing data.
 
-For each of ``evals/routing_blind.jsonl``, ``routing_blind2.jsonl`` and ``routing_blind3.jsonl`` that exists, every row goes through the real pipeline (earlier
-``turns`` first, in the same conversation) and the routing figures are held to the bounds in
+For each of ``evals/routing_blind.jsonl`` and ``routing_blind2.jsonl`` to ``routing_blind4.jsonl``
+that exists, every row goes through the real pipeline (earlier ``turns`` first, in the same
+conversation) and the routing figures are held to the bounds in
 ``evals/<set>.thresholds.yaml`` (or ``.json``), one line per figure:
 
     safeguarding_recall_right_kind: {min: 0.98}
@@ -26,7 +27,7 @@ from conftest import PROJECT
 
 pytestmark = pytest.mark.integration
 
-SETS = ["routing_blind", "routing_blind2", "routing_blind3"]  # each written later by another helper, scored once too
+SETS = ["routing_blind", "routing_blind2", "routing_blind3", "routing_blind4"]  # each written later by another helper, scored once too
 EXPECTS = {"safeguarding", "answer", "refuse_or_redirect", "prediction", "jurisdiction"}
 KINDS = {"emergency", "abuse", "parent_crisis", "child_voice", "child_at_risk", "domestic_abuse"}
 TOOLS = {"deadlines", "appeal_route"}
