@@ -139,18 +139,11 @@ def test_the_drill_shows_no_injected_sentence_and_no_foreign_link(poisoned: Any)
             foreign += FOREIGN.findall(document.page_content + json.dumps(document.metadata))
     assert injected == [], "injected sentences reached an answer"
     assert foreign == [], "a link to the attacker reached an answer"
-    if answered < 1:  # a known gap, not a security one: see the xfail below
-        pytest.xfail(KNOWN_GAP)
+    assert answered >= 1, "the clean service's record is answered on the poisoned directory"
 
 
-# Known gap after routing by meaning (issue 15) met the answer-first composer (issue 16): on this
-# tiny poisoned directory, "how do I apply for short breaks in Testshire?" and its neighbours are
-# routed away from, or abstained by, the answer engine, so the clean service's record is not shown.
-# The security assertions above still run and hold. Remove the xfail once routing answers them.
-KNOWN_GAP = "the clean service's record is not answered on the tiny poisoned directory (routing/composer gap, not security)"
 
 
-@pytest.mark.xfail(reason=KNOWN_GAP, strict=False)
 def test_the_clean_service_keeps_its_own_link_and_names_the_other_host_as_text(poisoned: Any) -> None:
     services, _ = poisoned
     with TestClient(create_app(services=services)) as client:
