@@ -142,8 +142,6 @@ def test_the_drill_shows_no_injected_sentence_and_no_foreign_link(poisoned: Any)
     assert answered >= 1, "the clean service's record is answered on the poisoned directory"
 
 
-
-
 def test_the_clean_service_keeps_its_own_link_and_names_the_other_host_as_text(poisoned: Any) -> None:
     services, _ = poisoned
     with TestClient(create_app(services=services)) as client:
