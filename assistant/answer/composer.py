@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.bank import AnswerBank, BankMatch
-from assistant.answer.extractive import ExtractiveComposer, stands_alone
+from assistant.answer.extractive import ExtractiveComposer, Selected, stands_alone
 from assistant.answer.voices import Cited, Draft, Spoken, pinpoints_of, speak
 from assistant.models import Chunk, LegalStatus, Passage, PassageKind, Persona
 from assistant.ports import SearchIndex
@@ -98,11 +98,9 @@ class GroundedComposer:
     def _from_passages(self, question: Question, passages: Sequence[Passage]) -> Draft | None:
         """Answer first from passages: the sentence that best answers the question leads, then
         the few others that bear on it (each at least `relevance_floor` near the question)."""
-        pool = [p for p in passages if p.chunk.kind is not PassageKind.EXPLAINER or not p.chunk.answer]
-        candidates = [c for c in self.extractive._candidates(question.text, question.vector, pool[: self.extractive.max_passages]) if stands_alone(c[2])]
+        candidates = self._ranked_sentences(question, passages)
         if not candidates:
             return None
-        candidates.sort(key=lambda c: -c[0])
         lead_score, lead_similarity, lead, lead_vector = candidates[0]
         if lead_similarity < ANSWER.relevance_floor:
             return None
@@ -125,9 +123,7 @@ class GroundedComposer:
     def _supporting(self, question: Question, passages: Sequence[Passage], *, shown: Sequence[Cited], limit: int) -> list[Cited]:
         """The retrieved passages' sentences nearest the question, beyond what is shown already:
         each at least `relevance_floor` near it, none repeating another."""
-        pool = [p for p in passages if p.chunk.kind is not PassageKind.EXPLAINER or not p.chunk.answer]
-        candidates = [c for c in self.extractive._candidates(question.text, question.vector, pool[: self.extractive.max_passages]) if stands_alone(c[2])]
-        candidates.sort(key=lambda c: -c[0])
+        candidates = self._ranked_sentences(question, passages)
         shown_texts = {s for s, _ in shown}
         shown_vectors = [self._vector_of(s, c) for s, c in shown]
         out: list[Cited] = []
@@ -141,6 +137,13 @@ class GroundedComposer:
             out.append((selected.text, selected.chunk))
             shown_vectors.append(vector)
         return out
+
+    def _ranked_sentences(self, question: Question, passages: Sequence[Passage]) -> list[tuple[float, float, Selected, np.ndarray]]:
+        """(score, similarity, sentence, vector) for each sentence that stands alone in the
+        passages (bank entries left out: they answer through `_from_entry`), best first."""
+        pool = [p for p in passages if p.chunk.kind is not PassageKind.EXPLAINER or not p.chunk.answer]
+        found = self.extractive._candidates(question.text, question.vector, pool[: self.extractive.max_passages])
+        return sorted((c for c in found if stands_alone(c[2])), key=lambda c: -c[0])
 
     def _vector_of(self, sentence: str, chunk: Chunk) -> np.ndarray | None:
         pos = self.index.position.get(chunk.chunk_id)

@@ -76,9 +76,10 @@ ANSWER_LEAK = {"message": 0.01, "tools": 0.05}
 # about an EHCP from Glasgow or Newport). A message that also names an English place comes mostly
 # from an English family (moved from, relatives, a school over the border), and there the classifier
 # separates the two poorly: the limit is the highest that wrongly redirects at most
-# JURISDICTION_LEAK of the English families, weighted by RESIDENT_SHARE only to break ties, so a
-# Welsh family that names Bristol is still redirected when it reads clearly as living in Wales.
-RESIDENT_SHARE = {"in_passing": 0.2}
+# JURISDICTION_LEAK of the English families (the errors weighted by RESIDENT_SHARE when no limit
+# stays within it), so a Welsh family that names Bristol is still redirected when it reads clearly
+# as living in Wales.
+RESIDENT_SHARE = 0.2
 JURISDICTION_LEAK = 0.10
 LABEL_LEAK: dict[str, float] = {}  # a label allowed a different share (none: measured worse on the own set)
 ORDINARY = {"message": {"answer"}, "tools": {"engine"}, "jurisdiction": {"in_passing"}}
@@ -237,10 +238,8 @@ def _jurisdiction_thresholds(scores: np.ndarray, y: np.ndarray, decision: Decisi
     Naming no English place (``in_passing_alone``): high enough that RECALL_TARGET of the families
     living outside England stay redirected. Naming one too (``in_passing``): the highest limit that
     wrongly redirects at most JURISDICTION_LEAK of the English families (see there)."""
-    from assistant.routing.places import nations_named
-
     labels = decision.label_names()
-    alone_once = np.array(["england" not in nations_named(e.text) for e in decision.examples])
+    alone_once = _names_no_english_place(decision)
     scores, y = _pooled(scores, y)
     alone = np.tile(alone_once, len(y) // len(alone_once))
     passing = scores[:, labels.index("in_passing")]
@@ -252,32 +251,34 @@ def _jurisdiction_thresholds(scores: np.ndarray, y: np.ndarray, decision: Decisi
     kept = np.sort(passing[resident & alone])
     if len(kept):
         out["in_passing_alone"] = round(max(float(kept[min(len(kept) - 1, int(np.ceil(RECALL_TARGET * len(kept))) - 1)]) + 1e-4, 0.5), 4)
-    for key, subset in (("in_passing", ~alone),):
-        share = RESIDENT_SHARE[key]
-        lived, passed = passing[subset & resident], passing[subset & ~resident]
-        best, best_cost = 0.5, np.inf
-        for limit in np.round(np.arange(0.05, 0.951, 0.01), 2):
-            if not len(lived) or not len(passed):
-                break
-            # a resident family is redirected when "in passing" scores below the limit
-            wrong = float((passed < limit).mean())
-            cost = share * (lived >= limit).mean() + (1 - share) * wrong
-            if key == "in_passing" and wrong <= JURISDICTION_LEAK:
-                cost = -limit  # within the leak limit: the highest limit, redirecting the most residents
-            if cost < best_cost - 1e-9:
-                best, best_cost = float(limit), float(cost)
-        out[key] = round(best, 4)
+    # naming an English place too: the highest limit within JURISDICTION_LEAK, else the weighted cost
+    lived, passed = passing[~alone & resident], passing[~alone & ~resident]
+    best, best_cost = 0.5, np.inf
+    for limit in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        if not len(lived) or not len(passed):
+            break
+        # a resident family is redirected when "in passing" scores below the limit
+        wrong = float((passed < limit).mean())
+        cost = -limit if wrong <= JURISDICTION_LEAK else RESIDENT_SHARE * (lived >= limit).mean() + (1 - RESIDENT_SHARE) * wrong
+        if cost < best_cost - 1e-9:
+            best, best_cost = float(limit), float(cost)
+    out["in_passing"] = round(best, 4)
     return out
+
+
+def _names_no_english_place(decision: DecisionSet) -> np.ndarray:
+    """Per example: True when it names no place in England (only somewhere else, or nowhere)."""
+    from assistant.routing.places import nations_named
+
+    return np.array(["england" not in nations_named(e.text) for e in decision.examples])
 
 
 def jurisdiction_figures(scores: np.ndarray, y: np.ndarray, decision: DecisionSet,
                          limits: dict[str, float]) -> list[str]:
     """Per kind of message, out of fold with ``limits``: families who live outside England
     redirected, and English families wrongly redirected (mean ± sd over the repeats)."""
-    from assistant.routing.places import nations_named
-
     labels = decision.label_names()
-    alone = np.array(["england" not in nations_named(e.text) for e in decision.examples])
+    alone = _names_no_english_place(decision)
     resident = y == labels.index("resident")
     lines = []
     for key, subset in (("in_passing_alone", alone), ("in_passing", ~alone)):
