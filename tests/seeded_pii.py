@@ -140,12 +140,15 @@ def messages() -> list[Seeded]:
 
 
 class Haystack:
-    """Text to search, folded once (NFKC, lower case; squashed and digits-only copies)."""
+    """Text to search, folded once (NFKC, lower case; squashed copy and digit runs)."""
 
     def __init__(self, text: str) -> None:
         self.text = unicodedata.normalize("NFKC", text).lower()
         self.squashed = re.sub(r"[^a-z0-9]", "", self.text)
-        self.digits = re.sub(r"\D", "", self.text)
+        # Each run of digits joined only by spaces, hyphens or hidden characters, as a number is
+        # written; digits are not joined across other punctuation, so a log line's timestamp
+        # ("21:31:27,900") is not read as part of an identifier.
+        self.digit_runs = [re.sub(r"\D", "", run) for run in re.findall(r"\d(?:[\d\s\-\u200b\u200c\u200d\u2060]*\d)?", self.text)]
 
 
 def survivors(seeded: Seeded, stored: str | Haystack) -> list[str]:
@@ -154,5 +157,5 @@ def survivors(seeded: Seeded, stored: str | Haystack) -> list[str]:
     found = [w for w in seeded.words if re.search(rf"(?<![a-z0-9]){re.escape(w.lower())}(?![a-z0-9])", hay.text)]
     found += [w for w in seeded.words if len(w) >= 6 and " " not in w and any(c.isdigit() for c in w)
               and re.sub(r"[^a-z0-9]", "", w.lower()) in hay.squashed]
-    found += [d for d in seeded.digits if d in hay.digits]
+    found += [d for d in seeded.digits if any(d in run for run in hay.digit_runs)]
     return found

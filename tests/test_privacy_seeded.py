@@ -47,6 +47,14 @@ def test_there_are_at_least_200_seeded_messages_of_every_kind() -> None:
                                        "PHONE", "EMAIL", "NI_NUMBER"}
 
 
+def test_the_search_finds_every_seeded_identifier_before_redaction_and_not_in_a_log_timestamp() -> None:
+    # The check can fail: unredacted, every message shows its needles, as it would in a log line.
+    assert [m.text for m in SEEDED if not survivors(m, f"2026-12-07 21:31:27,900 INFO x: {m.text}")] == []
+    # A timestamp's digits are not joined into an identifier (21:31:27,900 holds "127900").
+    ni = next(m for m in SEEDED if "127900" in m.digits)
+    assert survivors(ni, "2026-12-07 21:31:27,900 INFO assistant.api: question received") == []
+
+
 @pytest.mark.parametrize("seeded", SEEDED, ids=[f"{m.kind}-{i}" for i, m in enumerate(SEEDED)])
 def test_redaction_removes_every_seeded_identifier(seeded: Seeded) -> None:
     assert survivors(seeded, redact(seeded.text).text) == []
