@@ -28,6 +28,8 @@ FORMS = [
     ("whats eotas", Form.WHAT_IS),
     ("the 2 year check said she is behind. what should happen now??", Form.HAPPENS),
     ("how do i complain about the school", Form.HOW),
+    ("where do i send the letter asking for mediation", Form.WHERE),
+    ("where do we stand if they wont name the school", Form.OPTIONS),
     # a young person
     ("I'm 20 and at college, can I still have my EHCP?", Form.YES_NO),
     ("how much will my personal budget be", Form.AMOUNT),
@@ -170,3 +172,23 @@ def test_a_bare_reply_is_one_sentence_with_its_substance(answer: str, first: str
     from assistant.answer.composer import reply_first
 
     assert first_sentence(reply_first(answer)) == first
+
+
+@pytest.mark.parametrize(("question", "lead", "first"), [
+    # asked "who", "how much notice", "what happens": the yes or no answers nothing, so it goes
+    ("who decides if the school can meet his needs", "No — the council decides, not the school.",
+     "The council decides, not the school."),
+    ("how much notice must the council give before ending a plan",
+     "Yes — before deciding, the council must tell you and consult you.",
+     "Before deciding, the council must tell you and consult you."),
+    ("what happens if I miss the 15 days", "No, you can still send comments late.", "You can still send comments late."),
+    # asked yes or no, it stays; before a condition it stays whatever was asked
+    ("can the school decide it cannot meet his needs", "No — the council decides, not the school.",
+     "No — the council decides, not the school."),
+    ("who pays for transport if we move", "Yes, if you move within England.", "Yes, if you move within England."),
+    ("what if he is over 19", "No — not because of his age alone.", "No — not because of his age alone."),
+])
+def test_a_yes_or_no_lead_is_kept_only_for_a_question_it_answers(question: str, lead: str, first: str) -> None:
+    from assistant.answer.composer import fit_to_form
+
+    assert fit_to_form(lead, ask_of(question)) == first

@@ -32,6 +32,7 @@ class Form(str, Enum):
     TIME = "time"          # how long, by when, the deadline, how often
     WHEN = "when"          # when can they, in what circumstances
     WHO = "who"            # who decides, which council
+    WHERE = "where"        # where do I send it, where can I get help
     WHICH = "which"        # which parts, which schools
     AMOUNT = "amount"      # how much, how many
     WHAT_IS = "what_is"    # what is, what does it mean
@@ -51,6 +52,8 @@ _RELATED = {
     frozenset({Form.WHO, Form.WHICH}),
     frozenset({Form.CONTENTS, Form.WHAT_IS}),
     frozenset({Form.AMOUNT, Form.TIME}),
+    frozenset({Form.WHERE, Form.HOW}),
+    frozenset({Form.WHERE, Form.WHO}),
 }
 
 _SUBJECT = (
@@ -79,6 +82,7 @@ _PATTERNS: tuple[tuple[Form, re.Pattern[str]], ...] = tuple(
         (Form.HAPPENS, r"\bwhat (?:happens|will happen|happened|comes|next)\b|\bwhat (?:should|must|ought to|is meant to|is supposed to) happen\b|\bthen what\b"),
         (Form.CONTENTS, r"\bwhat (?:exactly |else |precisely )?(?:must|should|does|do|has|have|will|needs? to|ought to)\b.{0,60}\b(?:say|says|include|includes|contain|"
                         r"contains|tell|cover|covers|look at|set out|state|mention|be in|go in|put in|publish|give|provide|send)\b|\bwhat (?:goes|has to go|must go|should go) in\b"),
+        (Form.WHERE, r"\bwhere (?:do|does|can|could|should|shall|must|would|will|is|are|to)\b|\bwhere'?s\b"),
         (Form.WHO, r"\bwho(?:se|m)?\b|\bwhich (?:council|local authority|la|body|bodies|organisation|person|people|service|professional|one of us)\b"),
         (Form.WHICH, r"\bwhich\b"),
         (Form.WHY, r"\bwhy\b"),

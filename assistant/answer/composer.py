@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.asks import Form, ask_of
 from assistant.answer.bank import AnswerBank, BankMatch
 from assistant.answer.extractive import ExtractiveComposer, Selected, stands_alone
 from assistant.answer.voices import Cited, Draft, Spoken, pinpoints_of, speak
@@ -88,7 +89,7 @@ class GroundedComposer:
                 passages = [p for p in passages if p.chunk.status is not LegalStatus.PROPOSAL]
             law += self._supporting(question, passages, shown=law, limit=limit - len(law))
         return Draft(
-            lead=[(reply_first(entry.answer), entry)],
+            lead=[(fit_to_form(reply_first(entry.answer), ask_of(question.text)), entry)],
             next_steps=[(step, entry) for step in entry.next_steps],
             law=law,
             rights=self._rights(question, law),
@@ -210,6 +211,36 @@ def reply_first(answer: str) -> str:
     if word in _ARTICLES or (not word[1:2].isupper() and not following[:1].isupper()):
         word = word[0].lower() + word[1:]
     return f"{reply.strip()} — {word}{rest}"
+
+
+# "Yes —" or "No," before the substance; not before a condition, where the yes or no carries it.
+_YES_NO_REPLY = re.compile(r"^(?:yes|no)\s*(?:[—–-]|,)\s+(?!(?:if|unless|only|but|provided|as long as|not)\b)(?=\S)",
+                           re.IGNORECASE)
+# Forms a bare "yes" or "no" does not answer: a time, a name, a place, an amount, a definition.
+_NOT_YES_NO = {Form.TIME, Form.WHEN, Form.WHO, Form.WHERE, Form.WHICH, Form.AMOUNT, Form.WHAT_IS, Form.HAPPENS,
+               Form.HOW, Form.CONTENTS, Form.WHY, Form.OPTIONS}
+
+
+def fit_to_form(lead: str, asked: Form) -> str:
+    """A lead that opens "Yes —" or "No —" answers a yes-or-no question. Asked "who", "how much",
+    "what happens", the yes or no answers nothing, so the lead starts at its substance instead.
+
+    >>> fit_to_form("No — the council decides, not the school.", Form.WHO)
+    'The council decides, not the school.'
+    >>> fit_to_form("No — the council decides, not the school.", Form.YES_NO)
+    'No — the council decides, not the school.'
+    >>> fit_to_form("Yes, the law lets a school ask, with your knowledge.", Form.WHO)
+    'The law lets a school ask, with your knowledge.'
+    >>> fit_to_form("No — SEN support is not the same as an EHC plan.", Form.WHAT_IS)
+    'SEN support is not the same as an EHC plan.'
+    >>> fit_to_form("Yes, if you move within England.", Form.WHO)
+    'Yes, if you move within England.'
+    """
+    match = _YES_NO_REPLY.match(lead)
+    if asked not in _NOT_YES_NO or not match:
+        return lead
+    rest = lead[match.end():]
+    return rest[:1].upper() + rest[1:]  # "the council ..." takes a capital; "SEN support" keeps its own
 
 
 def _law_items(persona: Persona) -> int:
