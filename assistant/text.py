@@ -82,3 +82,26 @@ def tokens(text: str) -> list[str]:
 
 def content_words(text: str) -> set[str]:
     return {t for t in tokens(text) if t not in STOPWORDS and len(t) > 1}
+
+
+# A question about reform, a proposal or the law changing.
+_CHANGE = re.compile(
+    r"\b(?:reforms?|propos\w*|white ?paper|green ?paper|bill|consult\w*|improvement plan|royal assent|parliament|"
+    r"scrap\w*|phas\w* out|abolish\w*|get(?:ting)? rid of|isps?|individual support plans?|inclusion standards?|"
+    r"new (?:law|laws|rules|system|duties)|(?:law|rules|system) (?:is |are )?chang\w*|chang\w* (?:to|in) the (?:law|rules|system)|"
+    r"government (?:plans?|wants|is planning)|(?:heard|read|saw|seen|told)\b.{0,60}\b(?:will|going to|now)|"
+    r"will (?:only|no longer|stop|be (?:replaced|removed|ended))|no longer (?:get|have|be)|from 20\d\d|in 20(?:2[6-9]|3\d))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_change(question: str) -> bool:
+    """Whether a message asks about a change to SEND law or the system: only then may a proposal
+    answer it (the answer bank) or rank with current law (retrieval).
+
+    >>> asks_about_change("read on facebook that ehcps will only be reviewed at key stages now")
+    True
+    >>> asks_about_change("do i have to wait till next october to change the EHCP?")
+    False
+    """
+    return bool(_CHANGE.search(question))

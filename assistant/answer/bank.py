@@ -25,7 +25,7 @@ from assistant.models import Chunk, LegalStatus, PassageKind
 from assistant.ports import SearchIndex
 from assistant.retrieval.keyword import stem
 from assistant.sources import canonical_source, parse_ref
-from assistant.text import content_words
+from assistant.text import asks_about_change, content_words
 from assistant.tuning import BANK
 
 
@@ -233,25 +233,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 # A question about a change to the system: a reform, a proposal, something heard or read about
 # what will happen. Only such a question is answered by an entry that explains a proposal; any
 # other is answered from current law, never from a proposal that happens to share its words.
-_CHANGE = re.compile(
-    r"\b(?:reforms?|propos\w*|white ?paper|green ?paper|bill|consult\w*|improvement plan|royal assent|parliament|"
-    r"scrap\w*|phas\w* out|abolish\w*|get(?:ting)? rid of|isps?|individual support plans?|inclusion standards?|"
-    r"new (?:law|laws|rules|system|duties)|(?:law|rules|system) (?:is |are )?chang\w*|chang\w* (?:to|in) the (?:law|rules|system)|"
-    r"government (?:plans?|wants|is planning)|(?:heard|read|saw|seen|told)\b.{0,60}\b(?:will|going to|now)|"
-    r"will (?:only|no longer|stop|be (?:replaced|removed|ended))|no longer (?:get|have|be)|from 20\d\d|in 20(?:2[6-9]|3\d))\b",
-    re.IGNORECASE,
-)
-
-
-def asks_about_change(question: str) -> bool:
-    """Whether a message asks about a change to SEND law or the system (so a proposal may answer it).
-
-    >>> asks_about_change("read on facebook that ehcps will only be reviewed at key stages now")
-    True
-    >>> asks_about_change("do i have to wait till next october to change the EHCP?")
-    False
-    """
-    return bool(_CHANGE.search(question))
 
 
 def _stems(text: str) -> frozenset[str]:

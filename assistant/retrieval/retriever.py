@@ -19,19 +19,13 @@ import numpy as np
 from assistant.models import LegalStatus, Passage, PassageKind
 from assistant.ports import Embedder, SearchIndex
 from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, find_refs, parse_ref
-from assistant.text import STOPWORDS
+from assistant.text import STOPWORDS, asks_about_change
 from assistant.tuning import RETRIEVAL
 
 MAX_PARTS = 3  # sub-questions searched on their own as well
 BASIS_MIN_SIMILARITY = 0.45  # a named law passage joins only when one of its sentences is this near the question
 GLOSSARY = "SEND Assistant glossary"
 _LEGAL = re.compile(r"\b(law|legal|legally|lawful|unlawful|statutory|duty|duties|must they|obliged|required to)\b", re.IGNORECASE)
-_REFORM = re.compile(
-    r"\b(reforms?|white paper|green paper|improvement plan|proposals?|proposed|bill|king'?s speech|consultation|"
-    r"isps?|individual support plans?|national (?:inclusion )?standards|scrap\w*|abolish\w*|getting rid|new law|"
-    r"changes? to the law|government plans?|future|2026|2027|2028|2029|2030)\b",
-    re.IGNORECASE,
-)
 _DEFINITION = re.compile(r"\b(what (?:is|are|does)|what's|whats|meaning of|stand for|stands for|define|definition)\b", re.IGNORECASE)
 
 
@@ -179,7 +173,7 @@ class Retriever:
         sentence_best = self._best_sentences(pool, vector)
         wants_definition = bool(_DEFINITION.search(question))
         wants_law = bool(_LEGAL.search(question))
-        wants_reform = bool(_REFORM.search(question))
+        wants_reform = asks_about_change(question)
         phrases = _phrases(question)
         final: dict[int, float] = {}
         for pos in pool:
