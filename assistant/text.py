@@ -105,3 +105,8 @@ def asks_about_change(question: str) -> bool:
     False
     """
     return bool(_CHANGE.search(question))
+
+
+# An email address as written in a page or a record (the redactor has its own, wider finders:
+# spelled-out addresses too). Ingest withholds staff addresses with it; contacts pick one out.
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")

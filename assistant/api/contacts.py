@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.models import Chunk, LegalStatus
+from assistant.text import EMAIL
 
 DATA_FILE = Path(__file__).parents[1] / "data" / "contacts.json"
 
@@ -35,7 +36,6 @@ ROLES = (
                                         r"\bassessment and review\b", re.I)),
 )
 PHONE = re.compile(r"(?<![\d+])(?:\+44\s?|0)(?:\d\s?){9,10}(?!\d)")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|weekdays)"
 _TIME = r"\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)"
 HOURS = re.compile(

@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from assistant.models import Document, LegalStatus
 from assistant.storage.documents import slug
+from assistant.text import EMAIL
 
 # stage, done, total (None when unknown): how ingesters report progress to the CLI.
 Progress = Callable[[str, int, "int | None"], None]
@@ -30,7 +31,6 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 _ODD_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _BLOCKS = {"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "blockquote", "ul", "ol", "dl", "dd", "dt"}
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
