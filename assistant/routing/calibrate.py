@@ -45,7 +45,7 @@ from assistant.routing.data import DecisionSet, load_decisions
 FOLDS, REPEATS, SEED = 5, 5, 0
 GRID = {"logistic": [{"C": c} for c in (2.0, 8.0, 32.0)], "nearest": [{"k": k} for k in (5, 3, 1)]}
 PARSIMONY = 0.01
-RECALL_TARGET = 0.98
+RECALL_TARGET = 0.97
 # One sentence of a longer message stops the flow as safeguarding only when its own summed
 # safeguarding probability reaches this (and its nearest examples agree). The examples are single
 # messages, so the parts of messages cannot be cross-validated here; it was set on the project's
