@@ -45,6 +45,8 @@ from assistant.routing.data import DecisionSet, load_decisions
 FOLDS, REPEATS, SEED = 5, 5, 0
 GRID = {"logistic": [{"C": c} for c in (2.0, 8.0, 32.0)], "nearest": [{"k": k} for k in (5, 3, 1)]}
 PARSIMONY = 0.01
+# 0.98 until 7 December 2026 (late): with 150 harder, indirect safeguarding examples added, 98% put
+# the threshold at 0.208 and false safeguarding on our own routing.jsonl at 5.0%; 97% keeps 0.267.
 RECALL_TARGET = 0.97
 # One sentence of a longer message stops the flow as safeguarding only when its own summed
 # safeguarding probability reaches this (and its nearest examples agree). The examples are single
