@@ -84,7 +84,9 @@ def content_words(text: str) -> set[str]:
     return {t for t in tokens(text) if t not in STOPWORDS and len(t) > 1}
 
 
-# A question about reform, a proposal or the law changing.
+# A question about a change to the system: a reform, a proposal, something heard or read about
+# what will happen. Only such a question is answered by a bank entry that explains a proposal, or
+# ranks a proposal's passage with current law; any other is answered from current law.
 _CHANGE = re.compile(
     r"\b(?:reforms?|propos\w*|white ?paper|green ?paper|bill|consult\w*|improvement plan|royal assent|parliament|"
     r"scrap\w*|phas\w* out|abolish\w*|get(?:ting)? rid of|isps?|individual support plans?|inclusion standards?|"

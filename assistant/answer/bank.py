@@ -230,10 +230,6 @@ def _overlaps(have: object, want: object) -> bool:
 
 _WORD = re.compile(r"[a-z0-9]+")
 
-# A question about a change to the system: a reform, a proposal, something heard or read about
-# what will happen. Only such a question is answered by an entry that explains a proposal; any
-# other is answered from current law, never from a proposal that happens to share its words.
-
 
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in content_words(text))

@@ -216,9 +216,9 @@ def reply_first(answer: str) -> str:
 # "Yes —" or "No," before the substance; not before a condition, where the yes or no carries it.
 _YES_NO_REPLY = re.compile(r"^(?:yes|no)\s*(?:[—–-]|,)\s+(?!(?:if|unless|only|but|provided|as long as|not)\b)(?=\S)",
                            re.IGNORECASE)
-# Forms a bare "yes" or "no" does not answer: a time, a name, a place, an amount, a definition.
-_NOT_YES_NO = {Form.TIME, Form.WHEN, Form.WHO, Form.WHERE, Form.WHICH, Form.AMOUNT, Form.WHAT_IS, Form.HAPPENS,
-               Form.HOW, Form.CONTENTS, Form.WHY, Form.OPTIONS}
+# The forms a "yes" or "no" answers; every other form (a time, a name, a place, an amount, a
+# definition...) is not answered by one.
+_YES_NO_ANSWERS = (Form.YES_NO, Form.NONE)
 
 
 def fit_to_form(lead: str, asked: Form) -> str:
@@ -237,7 +237,7 @@ def fit_to_form(lead: str, asked: Form) -> str:
     'Yes, if you move within England.'
     """
     match = _YES_NO_REPLY.match(lead)
-    if asked not in _NOT_YES_NO or not match:
+    if asked in _YES_NO_ANSWERS or not match:
         return lead
     rest = lead[match.end():]
     return rest[:1].upper() + rest[1:]  # "the council ..." takes a capital; "SEN support" keeps its own
