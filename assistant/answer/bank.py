@@ -58,6 +58,9 @@ class AnswerBank:
         in_bank = np.isin(owners, self.entries) if owners.size else np.zeros(0, dtype=bool)
         self._rows = np.flatnonzero(in_bank)
         self._row_owner = owners[self._rows] if owners.size else owners
+        # the entries that have ways of asking, and each row's place among them
+        self._columns, self._row_column = np.unique(self._row_owner, return_inverse=True)
+        self._columns = self._columns.tolist()
         # Each entry's own vector (its title and explanation), from the dense rows when held in process.
         chunk_vectors = index.chunk_vectors
         self._entry_vectors = (
@@ -107,10 +110,9 @@ class AnswerBank:
         if not len(self._rows):
             return {}
         similarities = self._vectors @ vector
-        best: dict[int, float] = {}
-        for owner, similarity in zip(self._row_owner.tolist(), similarities.tolist(), strict=True):
-            if mask[owner] and similarity > best.get(owner, -1.0):
-                best[owner] = similarity
+        nearest = np.full(len(self._columns), -np.inf, dtype=np.float32)
+        np.maximum.at(nearest, self._row_column, similarities)  # each entry's nearest way of asking
+        best = {pos: float(nearest[j]) for j, pos in enumerate(self._columns) if mask[pos] and nearest[j] > -np.inf}
         if self._entry_vectors and self._title_vectors:
             own = self._own_vectors @ vector  # body and title similarity, one row an entry
             for pos in best:
