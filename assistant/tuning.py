@@ -97,6 +97,12 @@ class RetrievalTuning:
     # Each of up to two of the question's phrases found in a passage's title.
     title_phrase_bonus: float = 0.05
     title_phrase_max: int = 2
+    # At most this many answer-bank entries among a question's retrieved passages. Each entry
+    # has 12-15 ways of asking, any of which can match a question closely, so without a cap
+    # the entries filled about 6 of the 8 places and crowded out the passages of law the answer
+    # cites (and falls back to when no entry answers). The bank is matched on its own
+    # (`answer/bank.py`); these places only let retrieval agree with it.
+    bank_places: int = 3
 
 
 BANK = BankTuning()

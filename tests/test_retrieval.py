@@ -64,3 +64,16 @@ def test_named_law_already_shown_is_not_added_again(full_services) -> None:  # t
     question = "when does the council have to decide whether to assess? reg 5"
     refs = [(p.chunk.source, p.chunk.ref) for p in retriever.retrieve(question).passages]
     assert len(refs) == len(set(refs)), refs
+
+
+def test_answer_bank_entries_leave_room_for_the_law(full_services) -> None:  # type: ignore[no-untyped-def]
+    """Each bank entry has 12-15 ways of asking, so entries can fill the whole list; at most
+    RETRIEVAL.bank_places of them are kept and passages of law fill the rest."""
+    from assistant.tuning import RETRIEVAL
+
+    for question in ("how long do i have to appeal the final ehcp", "can the school refuse to let him go on the trip"):
+        top = Retriever(full_services.index, full_services.embedder, top_k=8)._rank(
+            question, full_services.embedder.embed([question])[0], full_services.index.mask(None), None, 8)[0]
+        entries = [p for p in top if p.chunk.answer]
+        assert len(entries) <= RETRIEVAL.bank_places, [p.chunk.ref for p in top]
+        assert len(top) - len(entries) >= 8 - RETRIEVAL.bank_places, [p.chunk.ref for p in top]

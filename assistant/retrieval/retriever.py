@@ -12,11 +12,12 @@ can be returned; another authority's services never appear.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.models import LegalStatus, Passage, PassageKind
+from assistant.models import Chunk, LegalStatus, Passage, PassageKind
 from assistant.ports import Embedder, SearchIndex
 from assistant.sources import FoundRef, Ref, canonical_source, chunk_matches, find_refs, parse_ref
 from assistant.text import STOPWORDS, asks_about_change
@@ -193,7 +194,7 @@ class Retriever:
                 score += RETRIEVAL.named_ref_bonus
             score += RETRIEVAL.title_phrase_bonus * min(RETRIEVAL.title_phrase_max, sum(phrase in chunk.title.lower() for phrase in phrases))
             final[pos] = score
-        ranked = self._follow_cross_references(sorted(final, key=lambda pos: -final[pos])[:k], mask, k, vector)
+        ranked = self._follow_cross_references(_capped(sorted(final, key=lambda pos: -final[pos]), chunks, k), mask, k, vector)
         passages = [
             Passage(
                 chunk=chunks[pos],
@@ -305,3 +306,19 @@ class Retriever:
         if pos not in self._refs_in_text:
             self._refs_in_text[pos] = find_refs(self.index.chunks[pos].text)
         return self._refs_in_text[pos]
+
+
+def _capped(order: list[int], chunks: Sequence[Chunk], k: int) -> list[int]:
+    """The first ``k`` positions of ``order`` with at most ``RETRIEVAL.bank_places`` answer-bank
+    entries among them (an explanation shaped as a question and answer), the rest passages."""
+    out: list[int] = []
+    entries = 0
+    for pos in order:
+        if chunks[pos].kind is PassageKind.EXPLAINER and chunks[pos].answer:
+            if entries >= RETRIEVAL.bank_places:
+                continue
+            entries += 1
+        out.append(pos)
+        if len(out) >= k:
+            break
+    return out
