@@ -187,6 +187,31 @@ def tiny_router() -> Router:
                   front_door=lambda la: f"the {la} front door" if la else None)
 
 
+def _distress_router() -> Router:
+    """A message classifier with one own-state label (distress) and three ordinary labels, a
+    logistic model sure of whichever axis a vector lies on."""
+    names = ["distress", "answer_a", "answer_b", "answer_c"]
+    labels = [_label("distress", "distress", AnswerStatus.ANSWERED, "A line of support."),
+              *[_label(n, "answer", AnswerStatus.ANSWERED) for n in names[1:]]]
+    decisions = {"message": _set("message", labels, [Example(n, n) for n in names])}
+    vectors = {"message": np.eye(len(names), dtype=np.float32)}
+    models = {"message": LinearModel(names, vectors["message"] * 20.0, np.zeros(len(names), np.float32))}
+    spec = {"message": {"model": "logistic", "k": 1, "safeguarding": 0.3, "labels": {"distress": 0.3}}}
+    return Router(Trained(vectors, models), thresholds=Thresholds(spec), decisions=decisions)
+
+
+def test_a_part_adds_the_support_line_only_when_its_own_state_outweighs_every_ordinary_label_together() -> None:
+    router = _distress_router()
+    whole = np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32)  # the message as a whole: an ordinary question
+    # distress is the single likeliest label of this part (about 0.47) but the three ordinary
+    # labels together are likelier (about 0.53): a plain sentence, no line of support
+    plain = np.array([0.40, 0.35, 0.35, 0.35], dtype=np.float32)
+    assert router.route(whole, text="q", parts=[("part", plain)]).route == "answer"
+    upset = np.array([0.60, 0.35, 0.35, 0.35], dtype=np.float32)  # distress about 0.9
+    routed = router.route(whole, text="q", parts=[("part", upset)])
+    assert routed.route == "distress" and routed.reply == "A line of support."
+
+
 def _appeal_router(sure: float) -> Router:
     """Only the appeal-decision classifier matters here: three decisions, a model sure of each axis."""
     labels = ["refuse_assessment", "cease_plan", "other"]
