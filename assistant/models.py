@@ -148,6 +148,11 @@ class Chunk:
     next_steps: tuple[str, ...] = ()
 
     @property
+    def is_bank_entry(self) -> bool:
+        """An answer-bank entry: our explanation shaped as a question with a direct answer."""
+        return self.kind is PassageKind.EXPLAINER and bool(self.answer)
+
+    @property
     def label(self) -> str:
         """Whose words and what they cite: "Summary of SEND Regs 2014 reg 5(1)", "Our explanation: <title>"."""
         return passage_label(self.kind, self.source, self.ref, self.title)

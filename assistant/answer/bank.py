@@ -46,21 +46,18 @@ class BasisPassage:
     similarity: float
 
 
-def is_bank_entry(chunk: Chunk) -> bool:
-    return chunk.kind is PassageKind.EXPLAINER and bool(chunk.answer)
-
 
 class AnswerBank:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
-        self.entries = [pos for pos, chunk in enumerate(index.chunks) if is_bank_entry(chunk)]
+        self.entries = [pos for pos, chunk in enumerate(index.chunks) if chunk.is_bank_entry]
         owners = np.asarray(index.question_chunk if index.question_chunk is not None else [], dtype=np.int64)
         in_bank = np.isin(owners, self.entries) if owners.size else np.zeros(0, dtype=bool)
         self._rows = np.flatnonzero(in_bank)
         self._row_owner = owners[self._rows] if owners.size else owners
         # the entries that have ways of asking, and each row's place among them
-        self._columns, self._row_column = np.unique(self._row_owner, return_inverse=True)
-        self._columns = self._columns.tolist()
+        columns, self._row_column = np.unique(self._row_owner, return_inverse=True)
+        self._columns: list[int] = columns.tolist()
         # Each entry's own vector (its title and explanation), from the dense rows when held in process.
         chunk_vectors = index.chunk_vectors
         self._entry_vectors = (
@@ -169,7 +166,7 @@ class AnswerBank:
         for rank, chunk in enumerate(retrieved[: BANK.agree_top]):
             if chunk.chunk_id == entry.chunk_id:
                 return rank
-            if chunk.kind is PassageKind.EXPLAINER and chunk.answer:
+            if chunk.is_bank_entry:
                 continue
             have = parse_ref(chunk.ref)
             if any(canonical_source(chunk.source) == src and _overlaps(have, want) for src, want in basis):

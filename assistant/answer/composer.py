@@ -142,7 +142,7 @@ class GroundedComposer:
     def _ranked_sentences(self, question: Question, passages: Sequence[Passage]) -> list[tuple[float, float, Selected, np.ndarray]]:
         """(score, similarity, sentence, vector) for each sentence that stands alone in the
         passages (bank entries left out: they answer through `_from_entry`), best first."""
-        pool = [p for p in passages if p.chunk.kind is not PassageKind.EXPLAINER or not p.chunk.answer]
+        pool = [p for p in passages if not p.chunk.is_bank_entry]
         found = self.extractive._candidates(question.text, question.vector, pool[: self.extractive.max_passages])
         return sorted((c for c in found if stands_alone(c[2])), key=lambda c: -c[0])
 

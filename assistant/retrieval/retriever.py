@@ -314,7 +314,7 @@ def _capped(order: list[int], chunks: Sequence[Chunk], k: int) -> list[int]:
     out: list[int] = []
     entries = 0
     for pos in order:
-        if chunks[pos].kind is PassageKind.EXPLAINER and chunks[pos].answer:
+        if chunks[pos].is_bank_entry:
             if entries >= RETRIEVAL.bank_places:
                 continue
             entries += 1
