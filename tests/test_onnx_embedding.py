@@ -55,6 +55,15 @@ def test_the_onnx_vectors_equal_sentence_transformers(onnx_embedder: OnnxEmbedde
     assert onnx_embedder.name == embedder.name and onnx_embedder.dimension == embedder.dimension
 
 
+def test_batches_cut_by_tokens_give_the_same_vectors(exported: Path, onnx_embedder: OnnxEmbedder) -> None:
+    """A build's mix of long passages and short questions, cut into batches by a small token
+    budget, embeds to the vectors each text gets alone."""
+    texts = [t * k for t in TEXTS for k in (1, 3)] + [f"question {n} about an EHC plan" for n in range(20)]
+    small = OnnxEmbedder(exported, batch_size=8, batch_tokens=64, cache_size=0)
+    alone = np.stack([onnx_embedder._encode([t])[0] for t in texts])
+    np.testing.assert_allclose(small.embed(texts), alone, atol=1e-5)
+
+
 def test_the_onnx_embedder_remembers_recent_questions(onnx_embedder: OnnxEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
     encode = onnx_embedder._encode
