@@ -175,6 +175,19 @@ def test_an_explainer_cites_a_known_basis(tmp_path: Path, change, message: str) 
     assert message in _problems(tmp_path, change(EXPLAINER))
 
 
+def _bank_entry(answer: str, steps: int = 2) -> str:
+    listed = "".join(f'  - "Ask the council in writing, step {n}."\n' for n in range(steps))
+    return EXPLAINER.replace("status: law\n", f'status: law\nanswer: "{answer}"\nnext_steps:\n{listed}')
+
+
+def test_a_direct_answer_keeps_to_sixty_words_and_three_next_steps(tmp_path: Path) -> None:
+    short = "Yes. " + " ".join(["word"] * 59)
+    assert "direct answer" not in _problems(tmp_path / "a", _bank_entry(short))
+    assert "the direct answer has 61 words; at most 60" in _problems(tmp_path / "b", _bank_entry(short + " more"))
+    assert "4 next steps; at most 3" in _problems(tmp_path / "c", _bank_entry(short, steps=4))
+    assert "next steps" not in _problems(tmp_path / "d", _bank_entry(short, steps=3))
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

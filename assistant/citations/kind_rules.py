@@ -196,10 +196,21 @@ def _same_provision(ref: Ref, own: Ref, own_source: str) -> bool:
     return ref.main.lower() == own.main.lower()
 
 
+#: An answer-bank entry's direct answer is read first, often on a phone: the yes, the no, the
+#: number or the name in one or two sentences, with the detail left to the body.
+ANSWER_MOST_WORDS = 60
+#: ...and at most this many next steps, so the first screen stays short.
+NEXT_STEPS_MOST = 3
+
+
 def _explainer_problems(doc: Document, rules: Rules) -> list[str]:
     if not doc.basis:
         return ["an explainer needs a basis: the provisions, cases and guidance it rests on"]
     problems: list[str] = []
+    if len(doc.answer.split()) > ANSWER_MOST_WORDS:
+        problems.append(f"the direct answer has {len(doc.answer.split())} words; at most {ANSWER_MOST_WORDS} (leave the detail to the body)")
+    if len(doc.next_steps) > NEXT_STEPS_MOST:
+        problems.append(f"{len(doc.next_steps)} next steps; at most {NEXT_STEPS_MOST}")
     items = [parse_basis(b, rules.sources) for b in doc.basis]
     for item in items:
         problem = _basis_problem(item, rules)
