@@ -129,6 +129,26 @@ def test_docstring_examples(name: str) -> None:
     assert doctest.testmod(importlib.import_module(name)).failed == 0
 
 
+@pytest.mark.parametrize(
+    ("message", "nations"),
+    [
+        ("we live in ruthin and the ALN coordinator said no", ["wales"]),
+        ("my son is at school in tredegar", ["wales"]),
+        ("we're in galashiels, can the council refuse", ["scotland"]),
+        ("hi from kirkintilloch, question about his plan", ["scotland"]),
+        ("our daughter goes to school in portrush", ["northern_ireland"]),
+        ("we moved from leeds to wishaw last year", ["england", "scotland"]),
+        # words that are also small places are not read as places
+        ("there is mold in his classroom and he mumbles when anxious", []),
+        ("he loves flint stones and bushmills is his grandad's favourite", []),
+    ],
+)
+def test_towns_across_the_three_nations_are_known_places(message: str, nations: list[str]) -> None:
+    from assistant.routing.places import nations_named
+
+    assert nations_named(message) == nations
+
+
 # --- the decision logic, with hand-made vectors ------------------------------------------------
 
 AXES = {name: i for i, name in enumerate(["emergency", "answer", "prediction", "out_of_scope", "no_context",
