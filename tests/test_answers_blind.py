@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 THRESHOLDS = PROJECT / "evals" / "blind_thresholds.json"
 
 
-@pytest.mark.parametrize("name", ["answers_blind", "answers_blind2", "answers_blind3", "answers_blind4", "answers_blind5", "answers_blind6"])
+@pytest.mark.parametrize("name", ["answers_blind", "answers_blind2", "answers_blind3", "answers_blind4", "answers_blind5", "answers_blind6", "answers_blind7"])
 def test_answers_blind_set(full_services, name: str) -> None:  # type: ignore[no-untyped-def]
     blind = PROJECT / "evals" / f"{name}.jsonl"
     if not blind.exists() or not THRESHOLDS.exists():

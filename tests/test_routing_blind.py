@@ -1,6 +1,6 @@
 """The blind routing sets (issue 15): messages written by someone who never saw the routing data.
 
-For each of ``evals/routing_blind.jsonl`` and ``routing_blind2.jsonl`` to ``routing_blind6.jsonl``
+For each of ``evals/routing_blind.jsonl`` and ``routing_blind2.jsonl`` to ``routing_blind7.jsonl``
 that exists, every row goes through the real pipeline (earlier ``turns`` first, in the same
 conversation) and the routing figures are held to the bounds in
 ``evals/<set>.thresholds.yaml`` (or ``.json``), one line per figure:
@@ -27,7 +27,7 @@ from conftest import PROJECT
 
 pytestmark = pytest.mark.integration
 
-SETS = ["routing_blind", "routing_blind2", "routing_blind3", "routing_blind4", "routing_blind5", "routing_blind6"]  # each written later by another helper, scored once too
+SETS = ["routing_blind", "routing_blind2", "routing_blind3", "routing_blind4", "routing_blind5", "routing_blind6", "routing_blind7"]  # each written later by another helper, scored once too
 EXPECTS = {"safeguarding", "answer", "refuse_or_redirect", "prediction", "jurisdiction"}
 KINDS = {"emergency", "abuse", "parent_crisis", "child_voice", "child_at_risk", "domestic_abuse"}
 TOOLS = {"deadlines", "appeal_route"}
