@@ -46,7 +46,6 @@ class BasisPassage:
     similarity: float
 
 
-
 class AnswerBank:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index

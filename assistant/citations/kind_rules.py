@@ -207,8 +207,9 @@ def _explainer_problems(doc: Document, rules: Rules) -> list[str]:
     if not doc.basis:
         return ["an explainer needs a basis: the provisions, cases and guidance it rests on"]
     problems: list[str] = []
-    if len(doc.answer.split()) > ANSWER_MOST_WORDS:
-        problems.append(f"the direct answer has {len(doc.answer.split())} words; at most {ANSWER_MOST_WORDS} (leave the detail to the body)")
+    words = len(doc.answer.split())
+    if words > ANSWER_MOST_WORDS:
+        problems.append(f"the direct answer has {words} words; at most {ANSWER_MOST_WORDS} (leave the detail to the body)")
     if len(doc.next_steps) > NEXT_STEPS_MOST:
         problems.append(f"{len(doc.next_steps)} next steps; at most {NEXT_STEPS_MOST}")
     items = [parse_basis(b, rules.sources) for b in doc.basis]

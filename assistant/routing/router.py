@@ -210,11 +210,13 @@ class Router:
         for _, vector in parts:
             scores = message.scores(vector)
             top = int(np.argmax(scores))
+            if not self._own[top]:
+                continue
             # the ordinary labels are one choice, as in `_other`: a part is the parent's own state
             # only when that reads likelier than an ordinary question (seven ordinary labels share
             # an ordinary part's probability, so one of the two own-state labels could come first alone)
-            ordinary = float(grouped(kind, scores[None, :], self._ordinary)[0])
-            if self._own[top] and float(grouped(kind, scores[None, :], self._own)[0]) > ordinary:
+            own, ordinary = (float(grouped(kind, scores[None, :], mask)[0]) for mask in (self._own, self._ordinary))
+            if own > ordinary:
                 return Routed(route=distress.route, reason=distress.reason, reply=render(distress.reply),
                               signposts=tuple(signposts(distress.signposts)), label="distress",
                               score=float(scores[top]))
